@@ -1,0 +1,1 @@
+"""The built-in rule pack (YAML data). Installed as ``unionfacts._patterns``."""

@@ -1,0 +1,145 @@
+"""The public entry points: ``extract`` and ``extract_document``. Wires the stages."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from .candidates import find_candidates
+from .dates import build_time
+from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent)
+from .normalize import Normalized, Normalizer, raw_view
+from .parse import Draft, build_numeric
+from .patterns import PatternSet, get_patterns
+from .resolve import apply_context, select
+from .subjects import find_subject
+from .timebase import detect_metadata, parse_published
+
+log = logging.getLogger(__name__)
+
+_MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measure,
+           "date": Date, "duration": Duration}
+
+
+@functools.lru_cache(maxsize=16)
+def _normalizer(pset: PatternSet) -> Normalizer:
+    return Normalizer(list(pset.lexicon("junk")), dict(pset.lexicon("spun")), pset.macros["GLOSS"])
+
+
+def _patterns(extra_patterns: Iterable[str | Path] | None) -> PatternSet:
+    return get_patterns(tuple(extra_patterns or ()))
+
+
+def _check_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    return text
+
+
+def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
+    if kinds is None:
+        return None
+    ks = frozenset(kinds)
+    bad = ks - set(KINDS)
+    if bad:
+        raise ValueError(f"unknown kind(s): {', '.join(sorted(bad))}; known: {', '.join(KINDS)}")
+    return ks
+
+
+def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
+            published: str | None) -> list[Draft]:
+    text = norm.text
+    drafts: list[Draft] = []
+    vetoes: list[tuple[int, int]] = []
+    for c in find_candidates(pset, text, kinds):
+        if c.kind == "veto":
+            vetoes.append((c.start, c.end))
+            continue
+        if c.kind in ("date", "duration"):
+            d = build_time(c, text, published)
+        elif c.kind in ("enum",):
+            continue
+        else:
+            d = build_numeric(c, pset)
+        if d is not None:
+            drafts.append(d)
+    chosen = select(drafts, vetoes)
+    apply_context(chosen, text, pset)
+    # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
+    # it a real quantity (至少一个节日)
+    chosen = [d for d in chosen if not (d.from_chinese_one and d.qualifier == "exact")]
+    return chosen
+
+
+def _to_fact(d: Draft, norm: Normalized, pset: PatternSet):
+    start, end = norm.to_raw(d.start, d.end)
+    common = dict(start=start, end=end, text=norm.raw[start:end], qualifier=d.qualifier, rule=d.rule)
+    if d.kind in ("money", "count", "percent", "measure"):
+        sub = find_subject(norm.text, d.start, d.end, pset, d.kind)
+        if sub:
+            common["subject"] = raw_view(norm, *sub)
+            common["subject_simplified"] = norm.text[sub[0]:sub[1]]
+        extra = {}
+        if d.kind == "money" and "per" in d.extra:
+            extra["per"] = d.extra["per"]
+        return _MODELS[d.kind](value=d.value, unit=d.unit, low=d.low, high=d.high, **common, **extra)
+    return _MODELS[d.kind](value=d.value, **common, **d.extra)
+
+
+def _extract(text: str, pset: PatternSet, kinds: frozenset[str] | None, published: str | None):
+    if not text:
+        return [], None
+    norm = _normalizer(pset)(text)
+    drafts = _drafts(norm, pset, kinds, published)
+    facts = [_to_fact(d, norm, pset) for d in drafts]
+    if kinds is not None:
+        facts = [f for f in facts if f.kind in kinds]
+    return facts, norm
+
+
+def extract(text: str, *, published: str | None = None, kinds: Iterable[str] | None = None,
+            extra_patterns: Iterable[str | Path] | None = None):
+    """Every fact in ``text``, sorted by ``(start, end)``.
+
+    ``published`` (ISO date) resolves year-less and relative dates; without it they stay
+    partial or are left out. ``kinds`` limits the kinds returned. ``extra_patterns`` adds
+    user rule packs (folders of YAML files) to the built-in one.
+    """
+    _check_text(text)
+    pset = _patterns(extra_patterns)
+    pub = parse_published(published) if published is not None else None
+    facts, _ = _extract(text, pset, _kinds(kinds), pub)
+    return facts
+
+
+def extract_document(text: str, doc_id: str = "", published: str | None = None, *,
+                     kinds: Iterable[str] | None = None,
+                     extra_patterns: Iterable[str | Path] | None = None) -> Document:
+    """One document: metadata (publication date, title, source, author) and its facts.
+
+    When ``published`` is not given it is detected from the header or dateline; the
+    evidence is recorded in ``published_evidence``. Nothing falls back to today's date.
+    """
+    _check_text(text)
+    pset = _patterns(extra_patterns)
+    meta = detect_metadata(text, _normalizer(pset)) if text else {}
+    if published is not None:
+        pub = parse_published(published)
+        meta["published"] = pub
+        meta["published_evidence"] = None
+    pub = meta.get("published")
+    facts, norm = _extract(text, pset, _kinds(kinds), pub)
+    return Document(doc=doc_id, facts=facts, **meta)
+
+
+def json_schema(what: str = "document") -> dict:
+    """JSON Schema of a ``Document`` (``what="document"``) or of one ``Fact`` (``"fact"``)."""
+    from .models import FACT_ADAPTER
+
+    if what == "fact":
+        return FACT_ADAPTER.json_schema(mode="serialization")
+    if what == "document":
+        return Document.model_json_schema(mode="serialization")
+    raise ValueError(f"json_schema: unknown {what!r}; use 'document' or 'fact'")

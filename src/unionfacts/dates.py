@@ -1,0 +1,221 @@
+"""Date and duration builders: Candidate → Draft with an ISO 8601 value.
+
+Date groups a rule may capture: ``y m d hh mi`` (a point), ``y2 m2 d2`` (the end of a span),
+``part`` (上旬/中旬/下旬/初/底/末 of a month), ``ypart`` (年初/年底/上半年/下半年 of a year),
+``q`` (a quarter) or ``qn`` (the first *n* quarters, 前三季度), ``rel`` (今年/去年/明年…),
+``relm`` (上月/本月/下月). Duration groups: ``num``, ``inner``/``inner2`` (多/余), ``half``
+(半), ``unit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from .candidates import Candidate
+from .numbers import parse_number
+from .parse import Draft
+from .timebase import future_marked, last_day, pub_date, resolve_year, valid
+
+_REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "来年": 1,
+             "后年": 2}
+_REL_MONTH = {"本月": 0, "当月": 0, "这个月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
+_PART = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, None),
+         "底": (21, None), "末": (21, None)}
+_YPART = {"年初": (1, 1, 3, None), "初": (1, 1, 3, None), "年中": (6, 1, 7, None),
+          "年底": (12, 1, 12, None), "年末": (12, 1, 12, None), "底": (12, 1, 12, None),
+          "末": (12, 1, 12, None), "上半年": (1, 1, 6, None), "下半年": (7, 1, 12, None)}
+_DUR_UNIT = {"年": ("Y", "year"), "周年": ("Y", "year"), "月": ("M", "month"), "个月": ("M", "month"),
+             "周": ("W", "week"), "星期": ("W", "week"), "个星期": ("W", "week"), "天": ("D", "day"),
+             "日": ("D", "day"), "小时": ("H", "hour"), "个小时": ("H", "hour"), "钟头": ("H", "hour"),
+             "个钟头": ("H", "hour"), "分钟": ("M", "minute"), "分": ("M", "minute"),
+             "秒": ("S", "second"), "秒钟": ("S", "second")}
+
+
+def _int(s: str | None) -> int | None:
+    if not s:
+        return None
+    v = parse_number(s)
+    if v is None or v != v.to_integral_value():
+        return None
+    return int(v)
+
+
+def _day(y: int, m: int, d: int) -> str:
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _interval(y: int, m1: int, d1: int, y2: int, m2: int, d2: int | None) -> tuple[str, str, str] | None:
+    if d2 is None:
+        d2 = last_day(y2, m2)
+    if not (valid(y, m1, d1) and valid(y2, m2, d2)):
+        return None
+    a, b = _day(y, m1, d1), _day(y2, m2, d2)
+    if a > b:
+        return None
+    return f"{a}/{b}", a, b
+
+
+def build_time(c: Candidate, text: str, published: str | None) -> Draft | None:
+    if c.kind == "duration":
+        return _duration(c)
+    return _date(c, text, published)
+
+
+def _duration(c: Candidate) -> Draft | None:
+    g = c.groups
+    unit = g.get("unit", "")
+    if unit not in _DUR_UNIT:
+        return None
+    n = parse_number(g.get("num", ""))
+    if n is None or n <= 0:
+        return None
+    if g.get("half"):
+        n += Decimal("0.5")
+    letter, name = _DUR_UNIT[unit]
+    body = format(n.normalize(), "f")
+    value = f"PT{body}{letter}" if name in ("hour", "minute", "second") else f"P{body}{letter}"
+    d = Draft("duration", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
+    d.extra = {"amount": n, "time_unit": name}
+    if g.get("inner") or g.get("inner2"):
+        d.qualifier = "at_least"
+    return d
+
+
+def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
+    g = c.groups
+    pub = pub_date(published)
+    y = _int(g.get("y"))
+    m = _int(g.get("m"))
+    day = _int(g.get("d"))
+    extra: dict = {}
+    if y is not None and y < 100 and g.get("y") and len(g["y"]) == 2:
+        return None
+    rel = g.get("rel")
+    if rel is not None:
+        if pub is None:
+            return None  # 今年 with no publication date is not a fact
+        y = pub.year + _REL_YEAR.get(rel, 0)
+    relm = g.get("relm")
+    if relm is not None:
+        if pub is None:
+            return None
+        mm = pub.month - 1 + _REL_MONTH.get(relm, 0)
+        y, m = pub.year + mm // 12, mm % 12 + 1
+    resolved = True
+    if y is None and m is not None:
+        if pub is None:
+            resolved = False
+        else:
+            y = resolve_year(m, day, pub, future_marked(text, c.start))
+    value = first = last = None
+    gran = "day"
+    if not resolved:
+        # partial: --MM-DD, --MM, or an interval of partials
+        if day is not None and g.get("d2"):
+            d2 = _int(g.get("d2"))
+            m2 = _int(g.get("m2")) or m
+            value = f"--{m:02d}-{day:02d}/--{m2:02d}-{d2:02d}"
+            gran = "interval"
+        elif day is not None:
+            if not (1 <= m <= 12 and 1 <= day <= 31):
+                return None
+            value = f"--{m:02d}-{day:02d}"
+        elif g.get("part"):
+            lo, hi = _PART[g["part"]]
+            value = f"--{m:02d}-{lo:02d}/--{m:02d}-{hi or last_day(2001, m):02d}"
+            gran = "interval"
+        else:
+            if not 1 <= m <= 12:
+                return None
+            value = f"--{m:02d}"
+            gran = "month"
+    elif y is None:
+        d_ = _int(g.get("d"))
+        if d_ is None or not 1 <= d_ <= 31:
+            return None
+        value, gran, resolved = f"---{d_:02d}", "day", False
+    elif g.get("q") or g.get("qn"):
+        if g.get("qn"):
+            n = _int(g["qn"])
+            if n is None or not 1 <= n <= 4:
+                return None
+            r = _interval(y, 1, 1, y, 3 * n, None)
+        else:
+            q = _int(g["q"])
+            if q is None or not 1 <= q <= 4:
+                return None
+            r = _interval(y, 3 * q - 2, 1, y, 3 * q, None)
+        if r is None:
+            return None
+        value, first, last = r
+        gran = "interval"
+    elif g.get("ypart"):
+        m1, d1, m2, _ = _YPART[g["ypart"]]
+        r = _interval(y, m1, d1, y, m2, None)
+        if r is None:
+            return None
+        value, first, last = r
+        gran = "interval"
+    elif m is None:
+        y2 = _int(g.get("y2"))
+        if not 1000 <= y <= 2999:
+            return None
+        if y2 is not None:
+            if not y < y2 <= 2999:
+                return None
+            value, first, last = f"{y:04d}/{y2:04d}", f"{y:04d}-01-01", f"{y2:04d}-12-31"
+            gran = "interval"
+        else:
+            value, first, last = f"{y:04d}", f"{y:04d}-01-01", f"{y:04d}-12-31"
+            gran = "year"
+    elif day is None:
+        m2 = _int(g.get("m2"))
+        if g.get("part"):
+            lo, hi = _PART[g["part"]]
+            r = _interval(y, m, lo, y, m, hi)
+            if r is None:
+                return None
+            value, first, last = r
+            gran = "interval"
+        elif m2 is not None:
+            if not (valid(y, m) and valid(y, m2) and m < m2):
+                return None
+            r = _interval(y, m, 1, y, m2, None)
+            value, first, last = r
+            value = f"{y:04d}-{m:02d}/{y:04d}-{m2:02d}"
+            gran = "interval"
+        else:
+            if not valid(y, m):
+                return None
+            value, first, last = f"{y:04d}-{m:02d}", _day(y, m, 1), _day(y, m, last_day(y, m))
+            gran = "month"
+    else:
+        if not valid(y, m, day):
+            return None
+        d2 = _int(g.get("d2"))
+        if d2 is not None:
+            m2 = _int(g.get("m2")) or m
+            y2 = _int(g.get("y2")) or y
+            r = _interval(y, m, day, y2, m2, d2)
+            if r is None:
+                return None
+            value, first, last = r
+            gran = "interval"
+        else:
+            value = first = last = _day(y, m, day)
+            hh, mi = _int(g.get("hh")), _int(g.get("mi"))
+            if hh is not None and mi is not None and 0 <= hh <= 23 and 0 <= mi <= 59:
+                value = f"{value}T{hh:02d}:{mi:02d}"
+                gran = "minute"
+    if value is None:
+        return None
+    extra.update(granularity=gran, first=first, last=last, resolved=resolved)
+    if text[max(0, c.start - 3):c.start].endswith(("截至", "截止", "截止到", "截至到")):
+        extra["as_of"] = True
+    d = Draft("date", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
+    d.extra = extra
+    return d
+
+
+__all__ = ["build_time", "dt"]

@@ -1,0 +1,150 @@
+"""What users see: frozen pydantic models, one per fact kind, the ``Fact`` union, ``Document``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+
+from .numbers import plain
+
+Qualifier = Literal["exact", "approx", "at_least", "at_most", "range"]
+
+#: A Decimal that serialises to JSON as a plain decimal string (``"490000000"``, never ``"4.9E+8"``).
+PlainDecimal = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_used="json")]
+
+
+class _FactBase(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int
+    """Start offset (inclusive) into the raw input text, in Python ``str`` indices."""
+    end: int
+    """End offset (exclusive) into the raw input text; ``text == raw[start:end]``."""
+    text: str
+    """The raw surface of the fact's core: number plus its unit or classifier."""
+    qualifier: Qualifier = "exact"
+    """How the value is bounded: ``exact``, ``approx``, ``at_least``, ``at_most`` or ``range``."""
+    subject: str = ""
+    """Short noun phrase naming what is counted or paid, in the text's own script; empty when none."""
+    subject_simplified: str = ""
+    """``subject`` in Simplified script."""
+    rule: str
+    """Id of the pattern rule that produced the fact (``<kind>.<slug>``)."""
+
+
+class _Numeric(_FactBase):
+    value: PlainDecimal
+    """The normalised number (for a range: its lower bound)."""
+    low: PlainDecimal | None = None
+    """Lower bound of a range, when the text gives one."""
+    high: PlainDecimal | None = None
+    """Upper bound of a range, when the text gives one."""
+
+
+class Money(_Numeric):
+    """An amount of money, in the currency's base unit."""
+
+    kind: Literal["money"] = "money"
+    unit: str
+    """ISO 4217 currency code (``CNY`` for 元)."""
+    per: tuple[str, ...] = ()
+    """Units the amount is given per (``每人每月补助500元`` → ``("人", "月")``)."""
+
+
+class Count(_Numeric):
+    """A count of things or people."""
+
+    kind: Literal["count"] = "count"
+    unit: str
+    """Classifier or counting unit in Simplified script (``个``, ``项``, ``人次``)."""
+
+
+class Percent(_Numeric):
+    """A percentage, or a change in percentage points."""
+
+    kind: Literal["percent"] = "percent"
+    unit: Literal["%", "pp"] = "%"
+    """``%`` for a percentage, ``pp`` for percentage points (个百分点)."""
+
+
+class Measure(_Numeric):
+    """A physical quantity."""
+
+    kind: Literal["measure"] = "measure"
+    unit: str
+    """Short SI-style unit symbol (``kV``, ``km``, ``m2``)."""
+
+
+class Date(_FactBase):
+    """A calendar date, month, year, date-time or interval."""
+
+    kind: Literal["date"] = "date"
+    value: str
+    """ISO 8601: ``2024-02-24``, ``2023-11``, ``2023``, ``2024-02-22T09:35``, an interval
+    ``2023-09-21/2023-09-30``, or a partial ``--02-24`` when the year is unknown."""
+    unit: str = ""
+    """Always empty for dates (kept for a uniform record shape)."""
+    granularity: Literal["year", "month", "day", "minute", "interval"] = "day"
+    """The precision the text gives."""
+    first: str | None = None
+    """First day the fact covers (ISO date), when the year is known."""
+    last: str | None = None
+    """Last day the fact covers (ISO date, inclusive), when the year is known."""
+    resolved: bool = True
+    """False when the year could not be resolved and ``value`` is partial."""
+    as_of: bool = False
+    """True for the as-of marker of 截至 (``截至2023年11月底``)."""
+
+
+class Duration(_FactBase):
+    """A length of time."""
+
+    kind: Literal["duration"] = "duration"
+    value: str
+    """ISO 8601 duration (``PT24H``, ``P3Y``)."""
+    unit: str = ""
+    """Always empty for durations."""
+    amount: PlainDecimal
+    """The number of ``time_unit``s."""
+    time_unit: Literal["year", "month", "week", "day", "hour", "minute", "second"]
+    """Unit of ``amount``."""
+
+
+Fact = Annotated[Union[Money, Count, Percent, Measure, Date, Duration], Field(discriminator="kind")]
+"""Any fact; the ``kind`` field tells which model."""
+
+KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "measure")
+
+
+class Evidence(BaseModel):
+    """Where a piece of document metadata was found."""
+
+    model_config = ConfigDict(frozen=True)
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+class Document(BaseModel):
+    """One document's metadata and facts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    doc: str = ""
+    """Document id (file name without ``.txt`` for files)."""
+    published: str | None = None
+    """Publication date or date-time (ISO 8601) used to resolve relative dates."""
+    published_evidence: Evidence | None = None
+    """The text the publication date was read from; ``None`` when the caller gave it."""
+    title: str | None = None
+    source: str | None = None
+    author: str | None = None
+    facts: list[Fact] = []
+    enumerations: list = []
+
+
+FACT_ADAPTER: TypeAdapter = TypeAdapter(Fact)
+FACTS_ADAPTER: TypeAdapter = TypeAdapter(list[Fact])

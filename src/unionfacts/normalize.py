@@ -1,0 +1,182 @@
+"""Raw text → the cleaned view the rules match against, with an offset map back.
+
+Two kinds of change are made, and both keep offsets true:
+
+* length-preserving folds, applied character by character: full-width digits, Latin
+  letters and signs, the ideographic space, Traditional → Simplified script (OpenCC);
+* deletions and replacements found by one compiled scan: pinyin glosses after a character
+  (``萬(wàn)``), zero-width characters, injected junk tokens (``包養網``) and spun synonyms
+  (``年夜`` → ``大``), all from lexicons in ``patterns/``.
+
+The map is kept as runs, not one integer per character, so a 50 MB text costs a few
+lists of run starts rather than hundreds of megabytes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+
+import regex
+
+# Full-width forms → ASCII for the characters numbers, units and times are made of.
+# Chinese sentence punctuation (，。；！？) is left alone: folding ， to , would glue list
+# items into thousands separators (``100，200个``).
+_FOLD: dict[int, str] = {0x3000: " "}
+for _cp in range(0xFF10, 0xFF1A):  # ０-９
+    _FOLD[_cp] = chr(_cp - 0xFEE0)
+for _cp in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # Ａ-Ｚ ａ-ｚ
+    _FOLD[_cp] = chr(_cp - 0xFEE0)
+for _ch in "％．＋－／：（）＝～＜＞":
+    _FOLD[ord(_ch)] = chr(ord(_ch) - 0xFEE0)
+_FOLD[ord("－")] = "-"
+_FOLD[0x2014] = "—"  # keep em dash as is (explicit: not a minus)
+_FOLD[0x00A0] = " "
+for _ch in "–‒−":
+    _FOLD[ord(_ch)] = "-"
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, guaranteed to keep the length (and so every offset)."""
+    if not text:
+        return text
+    conv = _opencc().convert(text)
+    if len(conv) == len(text):
+        return conv
+    # A phrase mapping changed the length somewhere: fall back to one character at a time.
+    out = []
+    for ch in text:
+        c = _opencc().convert(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """The length-preserving part of normalisation: width fold, then script fold."""
+    return to_simplified(text.translate(_FOLD))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The cleaned view ``text`` of ``raw`` and the map between them.
+
+    The map is a list of runs: run ``k`` covers ``text[t_starts[k]:t_starts[k+1]]`` and
+    ``raw[r_starts[k]:r_ends[k]]``. An identity run has equal lengths on both sides; a
+    replacement run (a spun word folded to its plain form) maps as one block.
+    """
+
+    raw: str
+    text: str
+    t_starts: tuple[int, ...]
+    r_starts: tuple[int, ...]
+    r_ends: tuple[int, ...]
+
+    def _run(self, pos: int) -> int:
+        return bisect.bisect_right(self.t_starts, pos) - 1
+
+    def raw_start(self, pos: int) -> int:
+        k = self._run(pos)
+        r0 = self.r_starts[k]
+        t0 = self.t_starts[k]
+        if self.r_ends[k] - r0 == self._tlen(k):
+            return r0 + (pos - t0)
+        return r0
+
+    def raw_end(self, pos: int) -> int:
+        """Raw index just after text character ``pos - 1``."""
+        k = self._run(pos - 1)
+        r0 = self.r_starts[k]
+        t0 = self.t_starts[k]
+        if self.r_ends[k] - r0 == self._tlen(k):
+            return r0 + (pos - t0)
+        return self.r_ends[k]
+
+    def _tlen(self, k: int) -> int:
+        nxt = self.t_starts[k + 1] if k + 1 < len(self.t_starts) else len(self.text)
+        return nxt - self.t_starts[k]
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Half-open text span → half-open raw span."""
+        return self.raw_start(start), self.raw_end(end)
+
+
+class Normalizer:
+    """Built once per pattern set: the deletion/replacement scan is compiled from lexicons."""
+
+    def __init__(self, junk: list[str], spun: dict[str, str], gloss_pattern: str) -> None:
+        parts = [
+            r"(?P<zw>[\u200b-\u200f\u2060\ufeff\u00ad])",
+            # A gloss follows a Han character (or a closing bracket of an earlier gloss).
+            r"(?<=[\p{Han}])(?P<gloss>" + gloss_pattern + ")",
+        ]
+        if junk:
+            alts = "|".join(regex.escape(j) for j in sorted(junk, key=len, reverse=True))
+            parts.append(f"(?P<junk>{alts})")
+        self._spun = dict(spun)
+        if spun:
+            alts = "|".join(regex.escape(s) for s in sorted(spun, key=len, reverse=True))
+            parts.append(f"(?P<spun>{alts})")
+        self._scan = regex.compile("|".join(parts), regex.V1)
+
+    def __call__(self, raw: str) -> Normalized:
+        folded = fold(raw)
+        pieces: list[str] = []
+        t_starts: list[int] = []
+        r_starts: list[int] = []
+        r_ends: list[int] = []
+        tpos = 0
+        last = 0
+        for m in self._scan.finditer(folded):
+            a, b = m.span()
+            if a > last:
+                t_starts.append(tpos)
+                r_starts.append(last)
+                r_ends.append(a)
+                pieces.append(folded[last:a])
+                tpos += a - last
+            if m.lastgroup == "spun":
+                rep = self._spun[m.group()]
+                t_starts.append(tpos)
+                r_starts.append(a)
+                r_ends.append(b)
+                pieces.append(rep)
+                tpos += len(rep)
+            last = b
+        if last < len(folded) or not t_starts:
+            t_starts.append(tpos)
+            r_starts.append(last)
+            r_ends.append(len(folded))
+            pieces.append(folded[last:])
+        return Normalized(raw, "".join(pieces), tuple(t_starts), tuple(r_starts), tuple(r_ends))
+
+
+def raw_view(norm: Normalized, start: int, end: int) -> str:
+    """The cleaned span ``text[start:end]`` in the raw text's own script.
+
+    Glosses and junk inside the span are left out (they are not in ``text``); a spun word
+    appears in its plain form (``年夜`` → ``大``), as a reader would write it.
+    """
+    out: list[str] = []
+    k = norm._run(start)
+    pos = start
+    n = len(norm.t_starts)
+    while pos < end and k < n:
+        t0 = norm.t_starts[k]
+        t1 = norm.t_starts[k + 1] if k + 1 < n else len(norm.text)
+        seg_end = min(end, t1)
+        r0 = norm.r_starts[k]
+        if norm.r_ends[k] - r0 == t1 - t0:
+            out.append(norm.raw[r0 + (pos - t0):r0 + (seg_end - t0)])
+        else:
+            out.append(norm.text[pos:seg_end])
+        pos = seg_end
+        k += 1
+    return "".join(out)

@@ -1,0 +1,131 @@
+"""Drafts → final drafts: vetoes, overlaps, context qualifiers, subjects, per-units.
+
+Precedence between overlapping drafts is deterministic: the longest span wins; on equal
+length the higher rule ``priority``; then the earlier rule (file order, built-in before user
+packs); then the earlier start. A veto span removes every draft it overlaps.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from .parse import Draft
+from .patterns import PatternSet
+
+_QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
+_SUBJECT_KINDS = frozenset({"money", "count", "percent", "measure"})
+_LIST_GLUE = regex.compile(r"[、和及与,，]|以及")
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRules:
+    """Regexes built once from the lexicons of a pattern set."""
+
+    before: object  # qualifier word (+ glue) at the end of the text before a figure
+    after: object  # qualifier word at the start of the text after a figure
+    before_map: dict[str, str]
+    after_map: dict[str, str]
+    stop: object  # subject stop words
+    per: object  # 每人每月 …
+
+
+@functools.lru_cache(maxsize=16)
+def context_rules(pset: PatternSet) -> ContextRules:
+    glue = pset.alternation("qualifier_glue")
+    before = regex.compile(
+        r"(?P<q>" + pset.alternation("qualifier_before") + r")(?:" + glue + r")?\s*$")
+    after = regex.compile(r"^\s*(?P<q>" + pset.alternation("qualifier_after") + r")")
+    stop = regex.compile(pset.alternation("subject_stop"))
+    per = regex.compile(r"每(?:个|位|名|家)?(?P<u>[人月年天日户家周次])")
+    return ContextRules(before, after, pset.lexicon("qualifier_before"),
+                        pset.lexicon("qualifier_after"), stop, per)
+
+
+def select(drafts: list[Draft], vetoes: list[tuple[int, int]]) -> list[Draft]:
+    """Drop vetoed drafts, then keep a non-overlapping set by precedence, sorted by offset."""
+    if vetoes:
+        vetoes.sort()
+        starts = [v[0] for v in vetoes]
+        ends_max = []
+        m = -1
+        for _, e in vetoes:
+            m = max(m, e)
+            ends_max.append(m)
+        kept = []
+        for d in drafts:
+            # any veto with start < d.end and end > d.start?
+            i = bisect.bisect_left(starts, d.end) - 1
+            if i >= 0 and ends_max[i] > d.start:
+                # the prefix max says some veto before d.end ends after d.start
+                continue
+            kept.append(d)
+        drafts = kept
+    drafts.sort(key=lambda d: (-(d.end - d.start), -d.priority, d.order, d.start))
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping
+    out: list[Draft] = []
+    for d in drafts:
+        i = bisect.bisect_right(taken, (d.start, 10**18))
+        if i > 0 and taken[i - 1][1] > d.start:
+            continue
+        if i < len(taken) and taken[i][0] < d.end:
+            continue
+        taken.insert(i, (d.start, d.end))
+        out.append(d)
+    out.sort(key=lambda d: (d.start, d.end))
+    return out
+
+
+_BREAK = set("，。；：！？,;:!?\n\r…|>")
+
+
+def _clause_start(text: str, pos: int, limit: int = 40) -> int:
+    lo = max(0, pos - limit)
+    i = pos
+    while i > lo and text[i - 1] not in _BREAK:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, pos: int, limit: int = 40) -> int:
+    hi = min(len(text), pos + limit)
+    i = pos
+    while i < hi and text[i] not in _BREAK:
+        i += 1
+    return i
+
+
+def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
+    """Qualifiers from the words around each figure, shared 以上 over 、-lists, per-units."""
+    cr = context_rules(pset)
+    for d in drafts:
+        if d.kind not in _QUALIFIED_KINDS or d.qualifier == "range":
+            continue
+        window = text[max(0, d.start - 8):d.start]
+        m = cr.before.search(window)
+        if m:
+            q = cr.before_map[m.group("q")]
+            d.qualifier = "at_least" if d.qualifier == "at_least" and q == "approx" else q
+            d.notes["qualifier_before"] = m.group("q")
+            continue
+        if d.qualifier == "exact":
+            m = cr.after.match(text, d.end, min(len(text), d.end + 6))
+            if m:
+                d.qualifier = cr.after_map[m.group("q")]
+                d.notes["qualifier_after"] = m.group("q")
+    # One 以上 after a list scopes over the whole list: 97%、92%以上.
+    for i in range(len(drafts) - 1, 0, -1):
+        cur, prev = drafts[i], drafts[i - 1]
+        if prev.kind == cur.kind and "qualifier_after" in cur.notes and prev.qualifier == "exact" \
+                and _LIST_GLUE.fullmatch(text[prev.end:cur.start]):
+            prev.qualifier = cur.qualifier
+            prev.notes["qualifier_after"] = cur.notes["qualifier_after"]
+    for d in drafts:
+        if d.kind == "money":
+            cs = _clause_start(text, d.start)
+            units = [m.group("u") for m in cr.per.finditer(text, cs, d.start)]
+            if units:
+                d.extra["per"] = tuple(units)

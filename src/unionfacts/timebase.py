@@ -1,0 +1,199 @@
+"""The document's time base: publication date detection and date arithmetic helpers.
+
+Policy for year-less dates (``2月24日``) when a publication date is known: the nearest
+occurrence on or before the publication date, unless a future marker (将, 将于, 拟, 计划,
+预计, 定于) stands just before the date, then the nearest occurrence on or after it. Without a
+publication date nothing is resolved: the value stays partial (``--02-24``) and relative
+years (今年) are not facts. Nothing ever falls back to today's date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+import regex
+
+from .models import Evidence
+from .normalize import raw_view
+
+_HEADER_CHARS = 1500
+_HEADER_LINES = 14
+
+_DATE_CORE = (
+    r"(?P<y>(?:19|20)[0-9]{2})\s?(?:年\s?(?P<m>[01]?[0-9])\s?月\s?(?P<d>[0-3]?[0-9])\s?日"
+    r"|(?P<sep>[-./])(?P<m>[01]?[0-9])(?P=sep)(?P<d>[0-3]?[0-9])(?![0-9]))"
+    r"(?:\s*(?P<hh>[0-2]?[0-9])[:：](?P<mi>[0-5][0-9])(?:[:：](?P<ss>[0-5][0-9]))?)?"
+)
+_LABELED = regex.compile(
+    r"(?:发布时间|发布日期|发表时间|发表日期|发布于|发表于|时间|日期|更新时间|来源时间)\s?[:：]?\s?" + _DATE_CORE)
+_BARE = regex.compile(r"(?:^|(?<=[\s|]))" + _DATE_CORE)
+_DATELINE = regex.compile(
+    r"(?:新华社|中新社|人民网|新华网|中新网|央视网|本报讯?|记者)[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?")
+_YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
+_SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[^\s|/，,。:：()（）]{2,20})")
+_AUTHOR = regex.compile(r"(?:作者|记者|文|编辑)\s?[:：]\s?(?P<v>[\p{Han}·]{2,6})")
+_NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
+_FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定)\s*$")
+
+
+def parse_published(value: Any) -> str:
+    """A caller's publication date (ISO string, ``date`` or ``datetime``) → ISO string."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise TypeError(f"published must be an ISO date string, date or datetime, not {type(value).__name__}")
+    v = value.strip()
+    for fmt, out in (("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"), ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M"),
+                     ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"), ("%Y-%m-%d", "%Y-%m-%d"),
+                     ("%Y-%m", "%Y-%m"), ("%Y", "%Y")):
+        try:
+            return dt.datetime.strptime(v, fmt).strftime(out)
+        except ValueError:
+            continue
+    raise ValueError(f"published: not an ISO 8601 date: {value!r}")
+
+
+def pub_date(published: str | None) -> dt.date | None:
+    """The calendar day of a publication value; a year or month alone gives its first day."""
+    if not published:
+        return None
+    p = published[:10]
+    try:
+        if len(p) == 4:
+            return dt.date(int(p), 1, 1)
+        if len(p) == 7:
+            return dt.date(int(p[:4]), int(p[5:7]), 1)
+        return dt.date.fromisoformat(p)
+    except ValueError:
+        return None
+
+
+def last_day(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def valid(y: int, m: int, d: int | None = None) -> bool:
+    if not (1 <= m <= 12) or not (1000 <= y <= 2999):
+        return False
+    return d is None or 1 <= d <= last_day(y, m)
+
+
+def resolve_year(m: int, d: int | None, pub: dt.date, future: bool) -> int:
+    """The year of a year-less month(-day): nearest past occurrence, or future when marked."""
+    day = d or 1
+    y = pub.year
+    try:
+        cand = dt.date(y, m, min(day, last_day(y, m)))
+    except ValueError:
+        return y
+    if future:
+        return y if cand >= pub.replace(day=1) or (cand.month == pub.month) else y + 1
+    if cand > pub and not (d is None and m == pub.month):
+        return y - 1
+    return y
+
+
+def future_marked(text: str, start: int) -> bool:
+    return bool(_FUTURE.search(text, max(0, start - 6), start))
+
+
+def _iso(m: regex.Match) -> tuple[str, str] | None:
+    y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    if not valid(y, mo, d):
+        return None
+    day = f"{y:04d}-{mo:02d}-{d:02d}"
+    if m.group("hh") is not None:
+        hh, mi = int(m.group("hh")), int(m.group("mi"))
+        if hh > 23:
+            return day, day
+        return day, f"{day}T{hh:02d}:{mi:02d}"
+    return day, day
+
+
+def detect_metadata(raw: str, normalizer) -> dict[str, Any]:
+    """Publication date (with evidence), title, source and author from the header."""
+    head_raw = raw[:_HEADER_CHARS]
+    norm = normalizer(head_raw)
+    text = norm.text
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+        if len(lines) >= _HEADER_LINES:
+            break
+    header_end = lines[-1][0] + len(lines[-1][1]) if lines else 0
+    meta: dict[str, Any] = {"published": None, "published_evidence": None, "title": None,
+                            "source": None, "author": None}
+
+    def evidence(a: int, b: int, rule: str) -> Evidence:
+        ra, rb = norm.to_raw(a, b)
+        return Evidence(start=ra, end=rb, text=raw[ra:rb], rule=rule)
+
+    found = None
+    m = _LABELED.search(text, 0, header_end)
+    if m:
+        iso = _iso(m)
+        if iso:
+            found = (iso[1], m.start("y"), m.end(), "published.labeled")
+    if found is None:
+        for lpos, line in lines:
+            mm = _BARE.search(line)
+            if not mm:
+                continue
+            rest = line[mm.end():].strip()
+            before = line[:mm.start()].strip()
+            # the date stands alone on its line, or only metadata follows it
+            if (len(before) <= 12 and (not rest or len(rest) <= 40 and regex.match(
+                    r"(?:来源|作者|编辑|责编|记者|发布|浏览|阅读|字号|\||【|\[|\s)", rest))) or len(line.strip()) <= 30:
+                iso = _iso(mm)
+                if iso:
+                    found = (iso[1], lpos + mm.start("y"), lpos + mm.end(), "published.header-line")
+                    break
+    if found is None:
+        dm = _DATELINE.search(text, 0, header_end + 200)
+        if dm:
+            years = [int(x.group()) for x in _YEAR_ONLY.finditer(text, 0, header_end)]
+            if years:
+                y = max(years)
+                mo, d = int(dm.group("m")), int(dm.group("d"))
+                if valid(y, mo, d):
+                    found = (f"{y:04d}-{mo:02d}-{d:02d}", dm.start("m"), dm.end(), "published.dateline")
+    if found:
+        meta["published"] = found[0]
+        meta["published_evidence"] = evidence(found[1], found[2], found[3])
+    sm = _SOURCE.search(text)
+    if sm:
+        meta["source"] = raw_view(norm, sm.start("v"), sm.end("v"))
+    am = _AUTHOR.search(text, 0, header_end)
+    if am:
+        meta["author"] = raw_view(norm, am.start("v"), am.end("v"))
+    elif found:
+        # a lone 2-4 character name on a line just above the date line (people.cn layout)
+        date_line = next((i for i, (lp, ln) in enumerate(lines) if lp <= found[1] < lp + len(ln) + 1), None)
+        if date_line:
+            for j in range(date_line - 1, max(-1, date_line - 3), -1):
+                lp, ln = lines[j]
+                if not ln.strip():
+                    continue
+                nm = _NAME_LINE.match(ln)
+                if nm:
+                    meta["author"] = raw_view(norm, lp + nm.start("v"), lp + nm.end("v"))
+                break
+    # title: the longest of the first content lines that is not chrome, date or name
+    best = None
+    for lpos, line in lines[:8]:
+        s = line.strip()
+        if len(s) < 6 or ">>" in s or " / " in s or "http" in s or _BARE.search(s) or _LABELED.search(s):
+            continue
+        if len(s) > 60:
+            continue
+        best = (lpos + line.index(s), lpos + line.index(s) + len(s))
+        break
+    if best:
+        meta["title"] = raw[norm.to_raw(*best)[0]:norm.to_raw(*best)[1]]
+    return meta
