@@ -131,7 +131,11 @@ def extract_document(text: str, doc_id: str = "", published: str | None = None, 
         meta["published_evidence"] = None
     pub = meta.get("published")
     facts, norm = _extract(text, pset, _kinds(kinds), pub)
-    return Document(doc=doc_id, facts=facts, **meta)
+    enums = []
+    if norm is not None and pset.by_kind("enum"):
+        from .enumerations import find_enumerations
+        enums = find_enumerations(norm, facts, pset)
+    return Document(doc=doc_id, facts=facts, enumerations=enums, **meta)
 
 
 def json_schema(what: str = "document") -> dict:

@@ -216,6 +216,18 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_rules_check(args: argparse.Namespace) -> int:
+    from .rulecheck import check_packs
+
+    return check_packs(args.dirs, out=sys.stdout, err=sys.stderr)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import run_evaluate
+
+    return run_evaluate(args, out=sys.stdout, err=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="unionfacts", description="Typed facts from Chinese news text.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -232,6 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of the output")
     s.add_argument("what", nargs="?", choices=("document", "fact"), default="document")
     s.set_defaults(func=_cmd_schema)
+    r = sub.add_parser("rules", help="rule packs: validate and run their examples")
+    rsub = r.add_subparsers(dest="rules_command", required=True)
+    rc = rsub.add_parser("check", help="validate a rule pack and run its examples")
+    rc.add_argument("dirs", nargs="*", help="pack folders (default: the built-in pack)")
+    rc.set_defaults(func=_cmd_rules_check)
+    ev = sub.add_parser("evaluate", help="score extraction against annotated gold JSONL")
+    ev.add_argument("gold", help="gold facts, JSONL in the shape of the seed gold file")
+    ev.add_argument("paths", nargs="+", help="the documents (files or folders) the gold refers to")
+    ev.add_argument("--patterns", action="append", metavar="DIR", help="add a user rule pack")
+    ev.add_argument("--show-errors", type=int, default=20, metavar="N")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.set_defaults(func=_cmd_evaluate)
     return p
 
 

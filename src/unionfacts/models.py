@@ -118,6 +118,43 @@ Fact = Annotated[Union[Money, Count, Percent, Measure, Date, Duration], Field(di
 KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "measure")
 
 
+class EnumerationItem(BaseModel):
+    """One item of a numbered list of measures (``一是突出思想政治引领``)."""
+
+    model_config = ConfigDict(frozen=True)
+    ordinal: int
+    """Position in the list, from 1."""
+    marker: str
+    """The marker's raw text (``一是``, ``（一）``, ``1.``)."""
+    marker_start: int
+    marker_end: int
+    title: str
+    """Short phrase after the marker up to the first sentence break, raw script, glosses removed."""
+    title_start: int
+    title_end: int
+
+
+class Enumeration(BaseModel):
+    """A numbered list found in a document, linked to the count that announced it."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str
+    """Stable id within the document (``enum-1`` …)."""
+    style: str
+    """Marker style (``shi`` for 一是/二是, ``paren-cn`` for （一）, ``dot-arabic`` for 1. …)."""
+    items: list[EnumerationItem]
+    announced: int | None = None
+    """The number the text announced (``十条举措`` → 10), when linked."""
+    announced_start: int | None = None
+    """Raw start of the announcing count fact."""
+    announced_end: int | None = None
+    announced_text: str | None = None
+    agrees: bool | None = None
+    """Whether the announced number equals the number of items found (None when nothing announced)."""
+    parent: str | None = None
+    """Id of the enclosing enumeration for a nested list."""
+
+
 class Evidence(BaseModel):
     """Where a piece of document metadata was found."""
 
@@ -143,7 +180,8 @@ class Document(BaseModel):
     source: str | None = None
     author: str | None = None
     facts: list[Fact] = []
-    enumerations: list = []
+    enumerations: list[Enumeration] = []
+    """Numbered lists of measures, with the count that announced each."""
 
 
 FACT_ADAPTER: TypeAdapter = TypeAdapter(Fact)
