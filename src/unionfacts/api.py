@@ -73,11 +73,29 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
     return chosen
 
 
-def _to_fact(d: Draft, norm: Normalized, pset: PatternSet):
+def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[tuple[int, int] | None]:
+    """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject of
+    its own shares the one before it (97%、92%以上)."""
+    text = norm.text
+    out: list[tuple[int, int] | None] = []
+    for i, d in enumerate(drafts):
+        if d.kind not in ("money", "count", "percent", "measure"):
+            out.append(None)
+            continue
+        lo = drafts[i - 1].end if i else 0
+        hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
+        span = find_subject(text, d.start, d.end, pset, d.kind, lo, hi)
+        if span is None and i and drafts[i - 1].kind == d.kind and out[i - 1] \
+                and text[drafts[i - 1].end:d.start] in ("、", "和", "及", "与"):
+            span = out[i - 1]
+        out.append(span)
+    return out
+
+
+def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] | None):
     start, end = norm.to_raw(d.start, d.end)
     common = dict(start=start, end=end, text=norm.raw[start:end], qualifier=d.qualifier, rule=d.rule)
     if d.kind in ("money", "count", "percent", "measure"):
-        sub = find_subject(norm.text, d.start, d.end, pset, d.kind)
         if sub:
             common["subject"] = raw_view(norm, *sub)
             common["subject_simplified"] = norm.text[sub[0]:sub[1]]
@@ -93,7 +111,7 @@ def _extract(text: str, pset: PatternSet, kinds: frozenset[str] | None, publishe
         return [], None
     norm = _normalizer(pset)(text)
     drafts = _drafts(norm, pset, kinds, published)
-    facts = [_to_fact(d, norm, pset) for d in drafts]
+    facts = [_to_fact(d, norm, pset, s) for d, s in zip(drafts, _subjects(drafts, norm, pset))]
     if kinds is not None:
         facts = [f for f in facts if f.kind in kinds]
     return facts, norm

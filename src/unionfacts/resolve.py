@@ -38,7 +38,7 @@ def context_rules(pset: PatternSet) -> ContextRules:
     glue = pset.alternation("qualifier_glue")
     before = regex.compile(
         r"(?P<q>" + pset.alternation("qualifier_before") + r")(?:" + glue + r")?\s*$")
-    after = regex.compile(r"^\s*(?P<q>" + pset.alternation("qualifier_after") + r")")
+    after = regex.compile(r"\s*(?P<q>" + pset.alternation("qualifier_after") + r")")
     stop = regex.compile(pset.alternation("subject_stop"))
     per = regex.compile(r"每(?:个|位|名|家)?(?P<u>[人月年天日户家周次])")
     return ContextRules(before, after, pset.lexicon("qualifier_before"),

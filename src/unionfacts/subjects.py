@@ -1,11 +1,13 @@
 """The subject of a figure: the short noun phrase naming what is counted or paid.
 
 Read forward first (``183个[县(市、区)]``, ``6000万元以上[资金]``): after the figure, a
-qualifier word and ``的`` are skipped and the phrase runs to the first break, figure or stop
-word. When nothing nominal follows (a verb or a break), read backward
-(``[技能人才总量]已达1096万人``): qualifier words and linking verbs before the figure are
-skipped and the phrase runs back to a break or a stop word. Stop words come from the
-``subject_stop`` lexicon; a phrase that is not Han text is rejected.
+qualifier word and ``的`` are skipped and the phrase runs to the first break, figure, stop
+word or verb. When nothing nominal follows (a verb, a break, or a list comma that leads to the
+next figure), read backward (``[技能人才总量]已达1096万人``): qualifier words and linking verbs
+before the figure are skipped and the phrase runs back to a break, a stop word, an ordinal
+(``第二批``) or the previous figure. Stop words come from the ``subject_stop`` lexicon; verbs
+that also modify nouns (``服务``) from ``subject_lead_verb`` end a phrase only after its
+start (``户外劳动者服务站点`` read backward keeps 服务, ``服务职工群众`` drops it).
 
 Works on the normalised (Simplified, cleaned) text; the caller maps the span back to raw.
 """
@@ -20,7 +22,8 @@ from .patterns import PatternSet
 
 _MAX = 16
 _BREAK = "，。；：！？,;:!?\n\r…|>/《》【】\\[\\]<"
-_NUMERAL = "0-9零〇一二两三四五六七八九十百千万亿"
+_NUMERAL = "零〇二两三四五六七八九十百千万亿"
+_SCOPE = "全省|全市|全国|全区|全县|各级|各地|全体"
 
 
 @functools.lru_cache(maxsize=16)
@@ -29,14 +32,18 @@ def _compiled(pset: PatternSet):
     qa = pset.alternation("qualifier_after")
     qb = pset.alternation("qualifier_before")
     glue = pset.alternation("qualifier_glue")
-    # forward: skip qualifier + 的, then a phrase that does not start with a stop word
-    fwd_skip = regex.compile(r"(?:\s*(?:" + qa + r"))?(?:的)?")
-    # a stop word or a figure ends the phrase
-    fwd_end = regex.compile(r"[" + _BREAK + _NUMERAL.replace("一", "") + r"]|(?:" + stop + r")")
-    # backward: strip qualifier/glue words at the end of the left context
-    back_trim = regex.compile(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")\s*)+$")
-    back_break = regex.compile(r"[" + _BREAK + "0-9" + r"]|(?:" + stop + r")")
-    return fwd_skip, fwd_end, back_trim, back_break
+    lead_alt = pset.alternation("subject_lead_verb")
+    return {
+        "fwd_skip": regex.compile(r"(?:\s*(?:" + qa + r"))?(?:的)?"),
+        "scope": regex.compile(r"(?:" + _SCOPE + r")"),
+        "fwd_end": regex.compile(r"[" + _BREAK + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier")
+                                 + r")|(?:" + stop + r")"),
+        "back_trim": regex.compile(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")\s*)+$"),
+        "back_break": regex.compile(
+            r"[" + _BREAK + "0-9" + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|(?:" + stop + r")"),
+        "lead": regex.compile(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
+        "han": regex.compile(r"\p{Han}"),
+    }
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -48,41 +55,54 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
         if text[b - 1] == "”" and "“" in text[a:b - 1]:
             break
         b -= 1
-    # unbalanced brackets at the ends
     if a < b and text[b - 1] in "(（“":
         b -= 1
     return a, b
 
 
-def _nominal(text: str, a: int, b: int) -> bool:
-    return b - a >= 1 and bool(regex.search(r"\p{Han}", text[a:b]))
+def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
+                 lo_bound: int = 0, hi_bound: int | None = None) -> tuple[int, int] | None:
+    """Span of the subject in ``text`` for the figure at ``[start, end)``, or ``None``.
 
-
-def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str) -> tuple[int, int] | None:
-    """Span of the subject in ``text`` for the figure at ``[start, end)``, or ``None``."""
-    fwd_skip, fwd_end, back_trim, back_break = _compiled(pset)
+    ``lo_bound``/``hi_bound`` are the ends of the neighbouring figures: a subject never runs
+    into another figure.
+    """
+    c = _compiled(pset)
+    hi_bound = len(text) if hi_bound is None else hi_bound
     if kind != "percent":
-        m = fwd_skip.match(text, end)
+        m = c["fwd_skip"].match(text, end)
         a = m.end() if m else end
-        hi = min(len(text), a + _MAX)
-        e = fwd_end.search(text, a, hi)
-        b = e.start() if e else hi
-        # a 、-list of nouns continues past a stop only when it is a 、 item list
-        a2, b2 = _trim(text, a, b)
-        if b2 - a2 >= 1 and _nominal(text, a2, b2):
-            return a2, b2
+        if a < len(text) and text[a] not in "、，,":
+            sm = c["scope"].match(text, a)
+            search_from = sm.end() if sm else a
+            hi = min(hi_bound, a + _MAX)
+            e = c["fwd_end"].search(text, search_from, hi)
+            b = e.start() if e else hi
+            a2, b2 = _trim(text, a, b)
+            if b2 > a2 and c["han"].search(text, a2, b2):
+                return _strip_lead(text, a2, b2, c["lead"])
     # backward
-    lo = max(0, start - 24)
+    lo = max(0, start - 24, lo_bound)
     left = text[lo:start]
-    t = back_trim.search(left)
+    t = c["back_trim"].search(left)
     right = lo + (t.start() if t else len(left))
-    # find the last break/stop before `right`
     b_start = lo
-    for m in back_break.finditer(text, lo, right):
+    for m in c["back_break"].finditer(text, lo, right):
         b_start = m.end()
     a2, b2 = _trim(text, b_start, right)
+    # a quoted name cut by a stop inside it: take the whole quotation (“劳模工匠进校园”活动)
+    if "”" in text[a2:b2] and "“" not in text[a2:text.find("”", a2, b2)]:
+        q = text.rfind("“", lo, a2)
+        if q >= 0 and not any(ch in _BREAK for ch in text[q:a2]):
+            a2 = q
     if b2 - a2 > _MAX:
         a2 = b2 - _MAX
-    if _nominal(text, a2, b2):
-        return a2, b2
+    if b2 > a2 and c["han"].search(text, a2, b2):
+        return _strip_lead(text, a2, b2, c["lead"])
     return None
+
+
+def _strip_lead(text: str, a: int, b: int, lead) -> tuple[int, int]:
+    """Drop a verb that opens the phrase (服务职工群众 → 职工群众), keeping 服务站点 inside."""
+    m = lead.match(text, a, b)
+    return (m.end(), b) if m else (a, b)
