@@ -23,8 +23,12 @@ _DIGIT_MAP = str.maketrans("零〇一二两三四五六七八九", "001223456789
 
 def plain(d: Decimal) -> str:
     """A Decimal as a plain string: no exponent, no trailing fractional zeros."""
-    s = format(d.normalize(), "f")
-    return s
+    return format(d.normalize(), "f")
+
+
+def tidy(d: Decimal) -> Decimal:
+    """The same number with no exponent and no trailing zeros: ``Decimal('6700')``, not ``6.7E+3``."""
+    return Decimal(plain(d))
 
 
 def _scale_product(suffix: str) -> int | None:
@@ -67,11 +71,11 @@ def parse_number(s: str) -> Decimal | None:
             return None
         rest = s[m.end():]
         if not rest:
-            return mantissa
+            return tidy(mantissa)
         factor = _scale_product(rest)
         if factor is None:
             return None
-        return (mantissa * factor).normalize()
+        return tidy(mantissa * factor)
     if not _CN.fullmatch(s):
         return None
     if _DIGIT_ONLY.fullmatch(s) and len(s) > 1:
@@ -80,7 +84,7 @@ def parse_number(s: str) -> Decimal | None:
     if s.startswith("两") or "两" in s:
         s = s.replace("两", "二")
     v = _cn2an(s)
-    return v.normalize() if v is not None else None
+    return tidy(v) if v is not None else None
 
 
 def parse_scaled(num: str, scale: str | None) -> Decimal | None:
@@ -93,4 +97,4 @@ def parse_scaled(num: str, scale: str | None) -> Decimal | None:
         if factor is None:
             return None
         v = v * factor
-    return v.normalize()
+    return tidy(v)

@@ -40,7 +40,8 @@ def _compiled(pset: PatternSet):
                                  + r")|(?:" + stop + r")"),
         "back_trim": regex.compile(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")\s*)+$"),
         "back_break": regex.compile(
-            r"[" + _BREAK + "0-9" + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|(?:" + stop + r")"),
+            r"[" + _BREAK + "0-9" + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
+            r"|(?:" + stop + r")"),
         "lead": regex.compile(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "han": regex.compile(r"\p{Han}"),
     }
