@@ -79,8 +79,10 @@ def parse_number(s: str) -> Decimal | None:
     if not _CN.fullmatch(s):
         return None
     if _DIGIT_ONLY.fullmatch(s) and len(s) > 1:
-        # 二〇二三 read digit by digit (years, codes); a lone 两 is 2.
-        return Decimal(s.translate(_DIGIT_MAP))
+        # 二〇二三 is read digit by digit (a year); 一一 or 三五 (“three or five”) is no number.
+        if len(s) == 4 or "〇" in s or "零" in s:
+            return Decimal(s.translate(_DIGIT_MAP))
+        return None
     if s.startswith("两") or "两" in s:
         s = s.replace("两", "二")
     v = _cn2an(s)

@@ -40,7 +40,7 @@ def context_rules(pset: PatternSet) -> ContextRules:
         r"(?P<q>" + pset.alternation("qualifier_before") + r")(?:" + glue + r")?\s*$")
     after = regex.compile(r"\s*(?P<q>" + pset.alternation("qualifier_after") + r")")
     stop = regex.compile(pset.alternation("subject_stop"))
-    per = regex.compile(r"每(?:个|位|名|家)?(?P<u>[人月年天日户家周次])")
+    per = regex.compile(r"每(?:个|位|名|家|所)?(?P<u>[人月年天日户家周次县市区乡镇村校项场])")
     return ContextRules(before, after, pset.lexicon("qualifier_before"),
                         pset.lexicon("qualifier_after"), stop, per)
 

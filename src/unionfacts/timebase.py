@@ -32,7 +32,7 @@ _BARE = regex.compile(r"(?:^|(?<=[\s|]))" + _DATE_CORE)
 _DATELINE = regex.compile(
     r"(?:新华社|中新社|人民网|新华网|中新网|央视网|本报讯?|记者)[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?")
 _YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
-_SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[^\s|/，,。:：()（）]{2,20})")
+_SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})")
 _AUTHOR = regex.compile(r"(?:作者|记者|文|编辑)\s?[:：]\s?(?P<v>[\p{Han}·]{2,6})")
 _NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
 _FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定)\s*$")
@@ -169,6 +169,12 @@ def detect_metadata(raw: str, normalizer) -> dict[str, Any]:
     sm = _SOURCE.search(text)
     if sm:
         meta["source"] = raw_view(norm, sm.start("v"), sm.end("v"))
+    elif len(raw) > _HEADER_CHARS:
+        # 来源 lines often close the article (people.cn): look in the tail too
+        tail = normalizer(raw[-_HEADER_CHARS:])
+        sm = _SOURCE.search(tail.text)
+        if sm:
+            meta["source"] = raw_view(tail, sm.start("v"), sm.end("v"))
     am = _AUTHOR.search(text, 0, header_end)
     if am:
         meta["author"] = raw_view(norm, am.start("v"), am.end("v"))
@@ -195,5 +201,9 @@ def detect_metadata(raw: str, normalizer) -> dict[str, Any]:
         best = (lpos + line.index(s), lpos + line.index(s) + len(s))
         break
     if best:
-        meta["title"] = raw[norm.to_raw(*best)[0]:norm.to_raw(*best)[1]]
+        a, b = best
+        pre = regex.match(r"(?:原题目|原标题|标题|题目)\s?[:：]\s?", text[a:b])
+        if pre:
+            a += pre.end()
+        meta["title"] = raw_view(norm, a, b)
     return meta

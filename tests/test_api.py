@@ -1,0 +1,125 @@
+"""The public API: models, ordering, errors, JSON, and the library's manners."""
+
+from __future__ import annotations
+
+import json
+import logging
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import unionfacts
+from unionfacts import Count, Document, Money, Percent, extract, extract_document
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_readme_example_money_count_percent():
+    facts = extract("投入资金不低于4.9亿元，服务职工群众8000万人次以上，建会率保持在97%以上。")
+    kinds = [f.kind for f in facts]
+    assert kinds == ["money", "count", "percent"]
+    money, count, pct = facts
+    assert isinstance(money, Money) and money.value == Decimal("490000000") and money.unit == "CNY"
+    assert money.qualifier == "at_least" and money.subject == "资金"
+    assert isinstance(count, Count) and count.value == Decimal("80000000") and count.unit == "人次"
+    assert isinstance(pct, Percent) and pct.value == Decimal("97") and pct.qualifier == "at_least"
+
+
+def test_offsets_point_into_raw_text_through_glosses_and_traditional_script():
+    raw = "服務職工群眾8000萬(wàn)人次以上,省總本級每年安排6000萬(wàn)元以上資金"
+    facts = extract(raw)
+    assert [f.text for f in facts] == ["8000萬(wàn)人次", "6000萬(wàn)元"]
+    for f in facts:
+        assert raw[f.start:f.end] == f.text
+    assert facts[0].subject == "職工群眾" and facts[0].subject_simplified == "职工群众"
+
+
+def test_spam_inside_a_date_stays_in_the_span():
+    raw = "2024包養年1月13日上包養午,發布運動在成都舉辦"
+    (d,) = [f for f in extract(raw) if f.kind == "date"]
+    assert d.text == "2024包養年1月13日" and d.value == "2024-01-13"
+
+
+def test_facts_are_sorted_and_carry_rule_ids():
+    facts = extract("一是发放500万元；二是建成183个站点；三是覆盖90%的企业。")
+    assert [(f.start, f.end) for f in facts] == sorted((f.start, f.end) for f in facts)
+    assert all(f.rule.startswith(f.kind + ".") for f in facts)
+
+
+def test_empty_text_and_type_errors():
+    assert extract("") == []
+    assert extract("   \n ") == []
+    with pytest.raises(TypeError):
+        extract(b"4.9\xe4\xba\xbf")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        extract(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        extract("5个", kinds=["money", "nonsense"])
+
+
+def test_kinds_filter():
+    text = "投入500万元，建成12个站点"
+    assert [f.kind for f in extract(text, kinds=["count"])] == ["count"]
+
+
+def test_json_round_trip_keeps_decimals_as_plain_strings():
+    doc = extract_document("投入资金4.9亿元", doc_id="x")
+    data = json.loads(doc.model_dump_json())
+    assert data["facts"][0]["value"] == "490000000"
+    back = Document.model_validate_json(doc.model_dump_json())
+    assert back.facts[0].value == Decimal("490000000")
+
+
+def test_models_are_frozen():
+    (f,) = extract("12个")
+    with pytest.raises(Exception):
+        f.value = Decimal(1)  # type: ignore[misc]
+
+
+def test_json_schema_names_every_kind():
+    schema = unionfacts.json_schema("fact")
+    text = json.dumps(schema)
+    for kind in ("money", "count", "percent", "date", "duration", "measure"):
+        assert f'"{kind}"' in text
+    assert "facts" in json.dumps(unionfacts.json_schema("document"))
+
+
+def test_library_does_not_log_to_root_or_print(capsys, caplog):
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    with caplog.at_level(logging.DEBUG):
+        extract_document((SEEDS / "000_d2270460fbd20062.txt").read_text(encoding="utf-8"))
+    assert [r for r in caplog.records if r.name == "root"] == []
+    assert root.handlers == handlers_before
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+def test_jieba_global_tokenizer_untouched():
+    import jieba
+
+    before = jieba.dt.initialized
+    extract_document((SEEDS / "004_0cc95ad011e00dc5.txt").read_text(encoding="utf-8"))
+    assert jieba.dt.initialized == before
+
+
+def test_per_units_of_a_rate():
+    (m,) = [f for f in extract("为240个托位每人每月补助资金500元") if f.kind == "money"]
+    assert m.per == ("人", "月") and m.value == Decimal("500")
+
+
+def test_money_range():
+    (m,) = extract("单笔奖励100万至200万元")
+    assert (m.low, m.high, m.qualifier) == (Decimal("1000000"), Decimal("2000000"), "range")
+
+
+@pytest.mark.parametrize("text", [
+    "第四届“四川工匠”", "落实省委“3815”战略", "深化“4技5小2比”活动", "党的二十大精神",
+    "完成“十四五”目标", "12351热线正式上线", "五一劳动奖章", "制订《十二条措施》",
+    "备案号:蜀ICP备2021007964号-1", "邮编:628017 电话:0839-3262473", "点击量:2432",
+    "百人以上企业建会", "一批能工巧匠", "每个县", "一次入会",
+])
+def test_names_and_chrome_are_not_figures(text):
+    facts = [f for f in extract(text, published="2024-01-01") if f.kind != "date"]
+    assert facts == [], facts

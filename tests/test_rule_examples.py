@@ -1,0 +1,31 @@
+"""Every example and negative of every rule file, collected from the data (STYLE §2).
+
+Adding a rule means editing one YAML file: its examples become tests here by themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from unionfacts.patterns import get_patterns
+from unionfacts.rulecheck import iter_cases, run_case
+
+CASES = list(iter_cases(get_patterns()))
+
+
+def _param(case):
+    marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
+    return pytest.param(case, id=case.name, marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_rule_example(case):
+    problem = run_case(case)
+    assert problem is None, f"{case.rule.file}:{case.rule.line}: {problem}"
+
+
+def test_every_rule_has_examples_and_fact_rules_have_negatives():
+    for rule in get_patterns().rules:
+        assert rule.spec.examples, f"{rule.id} has no examples"
+        if rule.kind in ("money", "count", "percent", "measure", "duration") and rule.spec.priority <= 0:
+            assert rule.spec.not_, f"{rule.id} has no negative examples"

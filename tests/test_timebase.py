@@ -1,0 +1,83 @@
+"""Publication date detection and the resolution of year-less and relative dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from unionfacts import extract, extract_document
+from unionfacts.api import _normalizer
+from unionfacts.patterns import get_patterns
+from unionfacts.timebase import detect_metadata, parse_published
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+META = lambda text: detect_metadata(text, _normalizer(get_patterns()))  # noqa: E731
+
+
+@pytest.mark.parametrize("name,published,evidence", [
+    ("000_d2270460fbd20062", "2024-02-22T09:35", "2024年02月22日09:35"),
+    ("001_fb5595cd514ddae6", "2023-07-06", "2023-07-06"),
+    ("002_3d403acde2c77507", "2024-08-01T10:26", "2024年08月01日10:26"),
+    ("003_2ba259b3f4eff141", "2024-03-06T14:04", "2024.03.06 14:04"),
+    ("004_0cc95ad011e00dc5", None, None),
+])
+def test_publication_date_of_every_seed(name, published, evidence):
+    raw = (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+    meta = META(raw)
+    assert meta["published"] == published
+    if evidence is None:
+        assert meta["published_evidence"] is None
+    else:
+        ev = meta["published_evidence"]
+        assert ev.text == evidence and raw[ev.start:ev.end] == evidence
+
+
+def test_source_and_author_of_people_cn_layout():
+    raw = (SEEDS / "000_d2270460fbd20062.txt").read_text(encoding="utf-8")
+    meta = META(raw)
+    assert meta["source"].startswith("工人日")  # the raw text lost 報 to a "?"
+    assert meta["author"] == "李娜"
+    assert meta["title"].startswith("下沉")
+
+
+@pytest.mark.parametrize("header,expected", [
+    ("某某新闻\n发布时间：2023-07-06 10:00\n正文", "2023-07-06T10:00"),
+    ("新华社北京3月15日电（记者 王五）2024年全国两会……", "2024-03-15"),
+    ("标题\n2024/3/6\n正文", "2024-03-06"),
+    ("原题目:在新的出发点上\n红毯、鲜花……2024年1月13日,发布活动举办", None),
+])
+def test_publication_date_shapes(header, expected):
+    assert META(header)["published"] == expected
+
+
+def test_caller_published_overrides_and_records_no_evidence():
+    raw = (SEEDS / "003_2ba259b3f4eff141.txt").read_text(encoding="utf-8")
+    doc = extract_document(raw, published="2023-03-01")
+    assert doc.published == "2023-03-01" and doc.published_evidence is None
+    (first,) = [f for f in doc.facts if f.text == "2月24日"][:1]
+    assert first.value == "2023-02-24"
+
+
+def test_year_less_dates_stay_partial_without_a_publication_date():
+    facts = extract("1月19日,命名大会在成都举办。今年以来成效明显。")
+    dates = [f for f in facts if f.kind == "date"]
+    assert [(d.text, d.value, d.resolved) for d in dates] == [("1月19日", "--01-19", False)]
+
+
+def test_nearest_past_occurrence_policy_and_future_marker():
+    past = extract("12月20日举行决赛", published="2024-01-05")
+    assert past[0].value == "2023-12-20"
+    future = extract("会议将于3月15日召开", published="2024-12-20")
+    assert future[0].value == "2025-03-15"
+
+
+def test_parse_published_rejects_garbage():
+    with pytest.raises(ValueError):
+        parse_published("yesterday")
+    assert parse_published("2024-02-22 09:35") == "2024-02-22T09:35"
+
+
+def test_as_of_marker():
+    (d,) = [f for f in extract("截至2023年11月底,全省技能人才总量已达1096万人") if f.kind == "date"]
+    assert d.as_of and d.value == "2023-11-21/2023-11-30" and d.first == "2023-11-21"
