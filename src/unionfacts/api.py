@@ -69,7 +69,7 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
     apply_context(chosen, text, pset)
     # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
     # it a real quantity (至少一个节日)
-    chosen = [d for d in chosen if not (d.from_chinese_one and d.qualifier == "exact")]
+    chosen = [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
     return chosen
 
 

@@ -78,6 +78,8 @@ def parse_number(s: str) -> Decimal | None:
         return tidy(mantissa * factor)
     if not _CN.fullmatch(s):
         return None
+    if s in ("十", "百", "千", "万", "亿"):  # 近千人, 上万名: the scale word alone is the number
+        return Decimal(_SCALE[s])
     if _DIGIT_ONLY.fullmatch(s) and len(s) > 1:
         # 二〇二三 is read digit by digit (a year); 一一 or 三五 (“three or five”) is no number.
         if len(s) == 4 or "〇" in s or "零" in s:

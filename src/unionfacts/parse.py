@@ -41,7 +41,7 @@ class Draft:
     """Model fields specific to the kind (granularity, per, amount …)."""
     notes: dict[str, Any] = field(default_factory=dict)
     """Internal context found by the resolver (which qualifier word was read)."""
-    from_chinese_one: bool = False
+    weak_number: bool = False
 
 
 def _number(groups: dict[str, str]) -> tuple[Decimal | None, bool]:
@@ -88,13 +88,16 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
     value, inner = _number(g)
     if value is None or value < 0:
         return None
+    if "multiplier" in rule.fields:
+        value = value * Decimal(rule.fields["multiplier"])
     if kind == "measure" and unit.endswith("-x10"):  # 万千瓦 = 10 MW
         value, d.unit = value * 10, unit[:-4]
     d.value = value
     if inner:
         d.qualifier = "at_least"
     num = g.get("num", "")
-    d.from_chinese_one = num in ("一", "壹") and not g.get("scale")
+    # 一个 is mostly the article, a lone 千 (近千人) needs a qualifier to be a quantity
+    d.weak_number = num in ("一", "壹", "百", "千", "万", "亿") and not g.get("scale")
     return d
 
 

@@ -31,6 +31,7 @@ class ContextRules:
     after_map: dict[str, str]
     stop: object  # subject stop words
     per: object  # 每人每月 …
+    per_after: object  # /人, /人·月
 
 
 @functools.lru_cache(maxsize=16)
@@ -41,8 +42,9 @@ def context_rules(pset: PatternSet) -> ContextRules:
     after = regex.compile(r"\s*(?P<q>" + pset.alternation("qualifier_after") + r")")
     stop = regex.compile(pset.alternation("subject_stop"))
     per = regex.compile(r"每(?:个|位|名|家|所)?(?P<u>[人月年天日户家周次县市区乡镇村校项场])")
+    per_after = regex.compile(r"\s?/\s?(?P<u>[人月年天日户次](?:[·.][人月年天日户次])?)")
     return ContextRules(before, after, pset.lexicon("qualifier_before"),
-                        pset.lexicon("qualifier_after"), stop, per)
+                        pset.lexicon("qualifier_after"), stop, per, per_after)
 
 
 def select(drafts: list[Draft], vetoes: list[tuple[int, int]]) -> list[Draft]:
@@ -127,5 +129,8 @@ def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
         if d.kind == "money":
             cs = _clause_start(text, d.start)
             units = [m.group("u") for m in cr.per.finditer(text, cs, d.start)]
+            after = cr.per_after.match(text, d.end)
+            if after:  # 500元/人, 500元/人·月
+                units.extend(u for u in after.group("u") if u in "人月年天日户次")
             if units:
                 d.extra["per"] = tuple(units)
