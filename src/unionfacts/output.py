@@ -22,9 +22,30 @@ def fact_records(doc: Document) -> Iterable[dict]:
         yield rec
 
 
+def measure_item_records(doc: Document) -> Iterable[dict]:
+    """One flat dict per item of a numbered list (``kind: measure_item``), gold fields first.
+
+    The span covers marker and title when the title follows the marker directly and is
+    verbatim raw text (no gloss or junk removed from it); otherwise just the marker, so that
+    ``text`` is always the raw text between ``start`` and ``end``.
+    """
+    for e in doc.enumerations:
+        for it in e.items:
+            verbatim = (it.title and it.title_start == it.marker_end
+                        and len(it.title) == it.title_end - it.title_start)
+            yield {"doc": doc.doc, "start": it.marker_start,
+                   "end": it.title_end if verbatim else it.marker_end,
+                   "text": it.marker + it.title if verbatim else it.marker,
+                   "kind": "measure_item", "value": str(it.ordinal), "unit": "",
+                   "qualifier": "exact", "subject": it.title, "list": e.id}
+
+
 def jsonl_lines(doc: Document) -> Iterable[str]:
-    """JSONL lines (without newline) for one document, UTF-8 text, not ASCII-escaped."""
+    """JSONL lines (without newline) for one document, UTF-8 text, not ASCII-escaped: its
+    facts, then the items of its numbered lists."""
     for rec in fact_records(doc):
+        yield json.dumps(rec, ensure_ascii=False)
+    for rec in measure_item_records(doc):
         yield json.dumps(rec, ensure_ascii=False)
 
 

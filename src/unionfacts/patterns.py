@@ -55,6 +55,10 @@ class RuleSpec(_Strict):
     pattern: str
     priority: int = 0
     fields: dict[str, str] = {}
+    scan: Literal["window", "full"] = "window"
+    """``window``: matched only near a figure anchor (a digit, a numeral before a unit word, a
+    relative date word) — fast. ``full``: matched over the whole text; for rules whose match
+    can lie far from any figure (a 《》 title). A full rule should start with a literal."""
     description: str = ""
     examples: list[Example | str] = []
     not_: list[str] = Field(default=[], alias="not")
@@ -82,6 +86,7 @@ class PackFile(_Strict):
 class Rule:
     id: str
     kind: str
+    scan: str
     pattern: str
     regex: Any
     priority: int
@@ -91,6 +96,8 @@ class Rule:
     file: str
     line: int | None
     context: dict[str, str]
+    builtin: bool = False
+    """True for rules of the built-in pack (tested with the anchor scan, see candidates.py)."""
 
     def examples(self) -> list[Example]:
         return [Example(text=e) if isinstance(e, str) else e for e in self.spec.examples]
@@ -198,9 +205,12 @@ def load_patterns(extra: Iterable[str | Path] = (), *, builtin: bool = True) -> 
     for d in extra:
         sources.append((str(d), d))
     files: list[tuple[str, str, PackFile]] = []
-    for _label, src in sources:
+    builtin_files: set[str] = set()
+    for label, src in sources:
         for name, text in _read_files(src):
             files.append((name, text, _parse_file(name, text)))
+            if label == "builtin":
+                builtin_files.add(name)
     pset = PatternSet(sources=[label for label, _ in sources])
     for _name, _text, pf in files:
         pset.macros.update(pf.macros)
@@ -229,8 +239,9 @@ def load_patterns(extra: Iterable[str | Path] = (), *, builtin: bool = True) -> 
         except (regex.error, OverflowError) as exc:
             raise PatternError(f"pattern does not compile: {exc}", file=name, rule=rid,
                                line=_line_of(text, rid)) from None
-        pset.rules.append(Rule(rid, kind, expanded, compiled, spec.priority, order,
-                               dict(spec.fields), spec, name, _line_of(text, rid), dict(pf.context)))
+        pset.rules.append(Rule(rid, kind, spec.scan, expanded, compiled, spec.priority, order,
+                               dict(spec.fields), spec, name, _line_of(text, rid), dict(pf.context),
+                               name in builtin_files))
     return pset
 
 
