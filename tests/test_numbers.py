@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from unionfacts.numbers import parse_number, parse_scaled, plain
+from unionfacts.numbers import ambiguous_cn, parse_number, parse_scaled, plain
 
 
 @pytest.mark.parametrize("text,value", [
@@ -19,9 +19,25 @@ def test_parse_number(text, value):
     assert "E" not in str(v), "values are kept in plain form"
 
 
-@pytest.mark.parametrize("bad", ["", "1.2.3万", "万万", "1,23", "abc", "一一", "三五"])
+@pytest.mark.parametrize("text,value", [
+    ("5亿1万4千6百", "500014600"), ("1万600", "10600"), ("200亿零四千230", "20000004230"),
+    ("百三", "130"), ("四万万", "400000000"), ("7万 5千 4百", "75400"), ("负十一", "-11"),
+    ("-10.1万", "-101000"), ("一百点123", "100.123"), ("一七二零点一", "1720.1"), ("廿二", "22"),
+    ("三千五", "3500"), ("一万五", "15000"), ("萬", "10000"),
+])
+def test_positional_mixtures_and_colloquial_forms(text, value):
+    assert plain(parse_number(text)) == value
+
+
+@pytest.mark.parametrize("bad", ["", "1.2.3万", "万万", "1,23", "abc", "三十十", "十十", "一万万万", "-"])
 def test_malformed_numbers_give_none(bad):
     assert parse_number(bad) is None
+
+
+def test_digit_runs_read_digit_by_digit_but_are_flagged_ambiguous_for_extraction():
+    assert plain(parse_number("三五")) == "35"
+    assert ambiguous_cn("三五") and ambiguous_cn("一二") and not ambiguous_cn("二〇二三")
+    assert not ambiguous_cn("十五")
 
 
 def test_parse_scaled_with_separate_scale():

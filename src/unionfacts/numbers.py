@@ -1,9 +1,15 @@
 """Number strings → exact ``Decimal``. The only module that calls cn2an.
 
-Accepted: Arabic digits with decimals and thousands separators (``1,234.5``), Chinese
-numerals including 两, 〇/零 and the financial capitals (壹贰叁…), and mixtures of an Arabic
-mantissa with Chinese scale characters (``4.9亿``, ``3千万``, ``1.5万亿``). Anything else
-(``1.2.3万``, ``万万``) gives ``None``: no number rather than a wrong one.
+Read here: Arabic digits with decimals and thousands separators (``1,234.5``); Chinese
+numerals with 两, 〇/零, 廿/卅 and the financial capitals (壹贰叁…); Arabic mantissas with
+Chinese scales (``4.9亿``, ``3千万``, ``1.5万亿``) and positional mixtures (``1万600``,
+``5亿1万4千6百``, ``四千230``); digit-by-digit readings (``二〇二三``, ``一七二零点一``); the
+colloquial elisions ``三千五`` (3500), ``一万五`` (15000) and ``百三`` (130); ``万万`` (10^8);
+a sign (负, -). Anything malformed (``1.2.3万``, ``万万万``, ``三十十``) gives ``None``: no
+number rather than a wrong one. What our reader rejects is offered to cn2an before giving up.
+
+The extraction rules decide which strings are figures at all: ``三五个`` ("three or five")
+reads here as 35 but is never offered as a figure (see ``ambiguous_cn``).
 """
 
 from __future__ import annotations
@@ -13,12 +19,18 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "拾": 10, "佰": 100, "仟": 1000}
-_CAPITALS = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟貳參陸", "一二三四五六七八九十百千二三六")
+_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_FOLD = str.maketrans({
+    "壹": "一", "贰": "二", "叁": "三", "肆": "四", "伍": "五", "陆": "六", "柒": "七", "捌": "八",
+    "玖": "九", "拾": "十", "佰": "百", "仟": "千", "貳": "二", "參": "三", "陸": "六", "萬": "万",
+    "億": "亿", "負": "负", "點": "点", "兩": "两", "〇": "零", "○": "零", "−": "-", "－": "-",
+    "廿": "二十", "卅": "三十", " ": None, "\u3000": None,
+})
 _ARABIC = regex.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})++|[0-9]++)(?:\.[0-9]++)?")
-_CN = regex.compile(r"[零〇一二两三四五六七八九十百千万亿点]++")
-_DIGIT_ONLY = regex.compile(r"[零〇一二两三四五六七八九]++")
-_DIGIT_MAP = str.maketrans("零〇一二两三四五六七八九", "001223456789")
+_TOKEN = regex.compile(r"[0-9]++|[零一二两三四五六七八九]|[十百千万亿]")
+_CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_DIGITS_ONLY = regex.compile(r"[零一二两三四五六七八九]++")
 
 
 def plain(d: Decimal) -> str:
@@ -31,24 +43,119 @@ def tidy(d: Decimal) -> Decimal:
     return Decimal(plain(d))
 
 
+def ambiguous_cn(s: str) -> bool:
+    """A run of 2–3 Chinese digits with no unit (三五, 一二): "three or five", not 35."""
+    s = s.translate(_FOLD)
+    return 2 <= len(s) <= 3 and bool(_DIGITS_ONLY.fullmatch(s)) and "零" not in s
+
+
 def _scale_product(suffix: str) -> int | None:
     product = 1
     last = None
     for ch in suffix:
         f = _SCALE.get(ch)
-        if f is None:
-            return None
-        # Scales must not grow then shrink oddly: allow 千万, 百万, 万亿, 亿万; reject 万万.
-        if last is not None and ch == last:
+        if f is None or ch == last:
             return None
         product *= f
         last = ch
     return product
 
 
-@functools.lru_cache(maxsize=4096)
+def _section(tokens: list[str]) -> int | None:
+    """Tokens of a number below 10^4: digits, Arabic runs, 十百千."""
+    total = 0
+    pending: int | None = None
+    pending_arabic = False
+    last_unit = 10**4
+    zero = False
+    for i, tok in enumerate(tokens):
+        if tok in ("十", "百", "千"):
+            unit = _SCALE[tok]
+            if unit >= last_unit:
+                return None
+            if pending is None:
+                if i == 0 or (unit == 10 and not zero):
+                    pending = 1  # 十二, 百三, 一百十
+                else:
+                    return None
+            if pending >= 10:
+                return None
+            total += pending * unit
+            last_unit = unit
+            pending = None
+            zero = False
+            continue
+        if tok == "零":
+            if pending is not None:
+                return None
+            zero = True
+            continue
+        if pending is not None:
+            return None
+        if tok[0].isdigit():
+            pending_arabic = True
+            if len(tok) > 1 and tok[0] == "0":
+                zero = True
+            pending = int(tok)
+            if pending >= last_unit:
+                return None
+        else:
+            pending_arabic = False
+            pending = _CN_DIGIT[tok]
+    if pending is not None:
+        if not pending_arabic and not zero and last_unit < 10**4 and i > 0:
+            pending *= last_unit // 10  # 三千五 = 3500
+        total += pending
+    return total
+
+
+def _integer(tokens: list[str]) -> int | None:
+    for big, factor in (("亿", 10**8), ("万", 10**4)):
+        if big in tokens:
+            k = tokens.index(big)
+            head, tail = tokens[:k], tokens[k + 1:]
+            if not head or big in tail:
+                return None
+            hi = _integer(head)
+            if not hi:
+                return None
+            lo = _integer(tail) if tail else 0
+            if lo is None or lo >= factor:
+                return None
+            if len(tail) == 1 and not tail[0][0].isdigit() and tail[0] != "零" and lo < 10:
+                lo *= factor // 10  # 一万五 = 15000
+            return hi * factor + lo
+    return _section(tokens)
+
+
+def _positional(s: str) -> Decimal | None:
+    whole, dot, frac = s.partition("点")
+    s = whole.replace("万万", "亿")
+    tokens = _TOKEN.findall(s)
+    if "".join(tokens) != s:
+        return None
+    if not tokens:
+        v = 0 if dot else None
+    elif _DIGITS_ONLY.fullmatch(s) and len(s) > 1:
+        v = int("".join(str(_CN_DIGIT[c]) for c in s))  # 二零二三, 一二三: digit by digit
+    else:
+        v = _integer(tokens)
+    if v is None:
+        return None
+    if not dot:
+        return Decimal(v)
+    if frac.isdigit() and frac.isascii():
+        digits = frac
+    elif frac and all(c in _CN_DIGIT for c in frac):
+        digits = "".join(str(_CN_DIGIT[c]) for c in frac)
+    else:
+        return None
+    return Decimal(f"{v}.{digits}")
+
+
+@functools.lru_cache(maxsize=1024)
 def _cn2an(s: str) -> Decimal | None:
-    import cn2an  # imported lazily: the Arabic-only path never needs it
+    import cn2an  # imported lazily: slow to import, and our own reader covers common numerals
 
     try:
         v = cn2an.cn2an(s, "normal")
@@ -62,33 +169,33 @@ def parse_number(s: str) -> Decimal | None:
     """Parse one number string; ``None`` when it is not a well-formed number."""
     if not s:
         return None
-    s = s.translate(_CAPITALS)
+    s = s.translate(_FOLD)
+    sign = 1
+    if s[:1] in ("负", "-"):
+        sign, s = -1, s[1:]
+    if not s:
+        return None
     m = _ARABIC.match(s)
     if m:
-        try:
-            mantissa = Decimal(m.group().replace(",", ""))
-        except InvalidOperation:
-            return None
-        rest = s[m.end():]
-        if not rest:
-            return tidy(mantissa)
-        factor = _scale_product(rest)
-        if factor is None:
-            return None
-        return tidy(mantissa * factor)
-    if not _CN.fullmatch(s):
-        return None
+        lead, rest = m.group(), s[m.end():]
+        if not rest or rest[0] != "点":
+            try:
+                mantissa = Decimal(lead.replace(",", ""))
+            except InvalidOperation:
+                return None
+            if not rest:
+                return tidy(sign * mantissa)
+            factor = _scale_product(rest)
+            if factor is not None:  # 4.9亿, 3千万, 1.5万亿
+                return tidy(sign * mantissa * factor)
+            if "." in lead or "," in lead:
+                return None  # 1.2.3万, 1,5万6: a decimal cannot start a positional number
     if s in ("十", "百", "千", "万", "亿"):  # 近千人, 上万名: the scale word alone is the number
-        return Decimal(_SCALE[s])
-    if _DIGIT_ONLY.fullmatch(s) and len(s) > 1:
-        # 二〇二三 is read digit by digit (a year); 一一 or 三五 (“three or five”) is no number.
-        if len(s) == 4 or "〇" in s or "零" in s:
-            return Decimal(s.translate(_DIGIT_MAP))
-        return None
-    if s.startswith("两") or "两" in s:
-        s = s.replace("两", "二")
-    v = _cn2an(s)
-    return tidy(v) if v is not None else None
+        return Decimal(sign * _SCALE[s])
+    v = _positional(s)
+    if v is None and not any(c.isdigit() and c.isascii() for c in s):
+        v = _cn2an(s)
+    return tidy(sign * v) if v is not None else None
 
 
 def parse_scaled(num: str, scale: str | None) -> Decimal | None:

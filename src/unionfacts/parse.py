@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .candidates import Candidate
-from .numbers import parse_number, parse_scaled
+from .numbers import ambiguous_cn, parse_scaled
 from .patterns import PatternSet
 
 
@@ -85,6 +85,8 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
         d.low = d.value
         d.qualifier = "range"
         return d
+    if ambiguous_cn(g.get("num", "")):
+        return None  # 三五个: "three or five", not 35
     value, inner = _number(g)
     if value is None or value < 0:
         return None

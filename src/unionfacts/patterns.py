@@ -3,7 +3,7 @@
 A pack is a folder of YAML files. Each file may hold ``macros`` (reusable regex building
 blocks, ``{NAME}``), ``lexicons`` (word lists or word → value maps, ``{@name}`` in a
 pattern), and ``rules`` (one regex each, with examples). Files are read with
-``yaml.safe_load`` only: a pack is data and loading it never runs code.
+PyYAML's safe loader only: a pack is data and loading it never runs code.
 
 Packs merge in order: built-in first, then each user pack. Lexicons extend (a user pack adds
 ``{classifier: [...]}`` without copying the list), macros and rules with an existing
@@ -30,6 +30,8 @@ FACT_KINDS = ("money", "count", "percent", "date", "duration", "measure")
 RULE_KINDS = FACT_KINDS + ("veto", "enum")
 _MACRO_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}|\{@([a-z][a-z0-9_]*)\}")
 _RULE_ID = r"^[a-z]+\.[a-z0-9][a-z0-9_.-]*$"
+# libyaml's C loader when present: the same safe constructors, ten times faster to load.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: Regex match timeout (seconds) for rules: a catastrophic user pattern is reported, not hung on.
 MATCH_TIMEOUT = 5.0
 
@@ -153,7 +155,7 @@ def _line_of(text: str, rule_id: str) -> int | None:
 
 def _parse_file(name: str, text: str) -> PackFile:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise PatternError(f"not valid YAML: {exc}", file=name,
