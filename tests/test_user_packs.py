@@ -22,18 +22,18 @@ def test_new_classifier_and_currency_are_a_one_file_change(tmp_path):
     pack = _pack(tmp_path, """
         lexicons:
           classifier: ['艘']
-          currency: {'泰铢': 'THB'}
+          currency: {'缅元': 'MMK'}
         rules:
           - id: count.ships
             pattern: '{NUMQ}(?P<unit>艘)'
             examples:
               - text: '新建[[12艘]]渔船'
     """)
-    text = "新建12艘渔船，投资300万泰铢"
+    text = "新建12艘渔船，投资300万缅元"
     assert [f.kind for f in extract(text)] == []  # built-in pack alone knows neither
     facts = extract(text, extra_patterns=[pack])
     assert [(f.kind, f.value, f.unit) for f in facts] == [
-        ("count", Decimal("12"), "艘"), ("money", Decimal("3000000"), "THB")]
+        ("count", Decimal("12"), "艘"), ("money", Decimal("3000000"), "MMK")]
     # the lexicon extension also reaches built-in rules (count.classifier uses {@classifier})
     assert any(f.rule == "count.classifier" for f in extract("共有5艘", extra_patterns=[pack]))
 

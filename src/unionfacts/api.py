@@ -13,7 +13,7 @@ from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Per
 from .normalize import Normalized, Normalizer, raw_view
 from .parse import Draft, build_numeric
 from .patterns import PatternSet, get_patterns
-from .resolve import apply_context, select
+from .resolve import apply_context, join_date_spans, select
 from .subjects import find_subject
 from .timebase import detect_metadata, parse_published
 
@@ -65,7 +65,7 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
             d = build_numeric(c, pset)
         if d is not None:
             drafts.append(d)
-    chosen = select(drafts, vetoes)
+    chosen = join_date_spans(select(drafts, vetoes), text)
     apply_context(chosen, text, pset)
     # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
     # it a real quantity (至少一个节日)

@@ -29,17 +29,29 @@ _VETO_PAD = 14  # vetoes are sought this far around each candidate (ICP备…, �
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 # Words that start a time or percent figure without a numeral before them.
 _ANCHOR_WORDS = {"今年": "date", "去年": "date", "明年": "date", "本年": "date", "前年": "date",
+                 "上年": "date", "下年": "date", "上一年": "date", "下一年": "date", "上一个月": "date",
+                 "下一个月": "date", "这个月": "date", "季度": "date", "年初": "date", "年底": "date",
+                 "年末": "date", "上半年": "date", "下半年": "date", "上世纪": "date",
+                 "上个世纪": "date", "本世纪": "date", "本季度": "date", "这个季度": "date",
+                 "当季度": "date", "首季度": "date",
+                 "大前天": "date", "前天": "date", "昨天": "date", "昨日": "date", "今天": "date",
+                 "今日": "date", "明天": "date", "明日": "date", "后天": "date", "大后天": "date",
                  "后年": "date", "本月": "date", "上月": "date", "上个月": "date", "下月": "date",
-                 "下个月": "date", "当月": "date", "百分之": "percent"}
+                 "下个月": "date", "当月": "date", "百分之": "percent", "千分之": "percent",
+                 "万分之": "percent", "对折": "percent", "人民币": "money", "港币": "money",
+                 "美金": "money", "美元": "money", "欧元": "money", "日元": "money", "英镑": "money",
+                 "澳元": "money", "台币": "money", "新台币": "money"}
 # Characters after a number that open each kind, beyond the lexicons' first characters.
 _KIND_CHARS = {
-    "date": "年月日号.-/—~～至到点:：",
+    "date": "年月日号.-/—~～至到点:：季世",
     "duration": "年月日天周星小时分秒钟个",
-    "percent": "%％成个-~～至到—",
+    "percent": "%％成个折-~～至到—",
     "money": "-~～至到—",
     "count": "-~～至到—万亿",  # 30万职工, 400万新就业形态劳动者: a scale word may stand for the unit
     "measure": "-~～至到—",
 }
+_SIGNS = "-−负"
+_DOTTED_DATE = regex.compile(r"(?:1[89]|20)[0-9]{2}\.[0-9]")
 _KIND_LEXICONS = {"money": ("currency",), "count": ("classifier", "person_noun"),
                   "measure": ("measure_unit",)}
 @dataclass(frozen=True, slots=True)
@@ -74,7 +86,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     words = "|".join(regex.escape(w) for w in sorted(
         list(_ANCHOR_WORDS) + list(pset.lexicon("currency_symbol")), key=len, reverse=True))
     anchor = regex.compile(
-        r"(?P<w>" + words + r")|[0-9]++(?:[.,][0-9]++)*+|[" + _NUMERALS + r"]++(?=[余多]?[万亿]?[余多]?[" + unit_class + r"])")
+        r"(?P<w>" + words + r")|[0-9]++(?:[.,][0-9]++)*+|[" + _NUMERALS + r"]++(?=[余多]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到])")
     # User-pack rules may use units no lexicon lists, so no anchor would find them: they run
     # over the whole text (slower, always right). Built-in rules are tested with anchors.
     builtin = {id(r) for r in pset.rules if r.builtin}
@@ -101,7 +113,10 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
             out.append((s, e, frozenset((_ANCHOR_WORDS.get(word, "money"),))))
             continue
         follow = text[e:e + _LOOK]
-        kinds = frozenset(k for k, chars in kind_chars.items() if any(c in chars for c in follow))
+        kinds = {k for k, chars in kind_chars.items() if any(c in chars for c in follow)}
+        if "." in m.group() and _DOTTED_DATE.match(m.group()):
+            kinds.add("date")  # 2024.03.06
+        kinds = frozenset(kinds)
         if kinds:
             out.append((s, e, kinds))
     return out
@@ -139,14 +154,20 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
         end = e + _AFTER
         if end > n:
             end = n
+        # a sign before the number (-22.2%, 负3.9%) starts the match one character earlier
+        starts = (s, s - 1) if s and text[s - 1] in _SIGNS else (s,)
+        if text[s] in "零〇" and e - s > 1:
+            starts += (s + 1,)  # 找零十块: 零 may close the word before
         for kind in akinds:
             if kinds is not None and kind not in kinds:
                 continue
             for rule in by_kind.get(kind, ()):
-                m = rule.regex.match(text, s, end, timeout=timeout)
-                if m is not None and m.end() > s:
-                    spans.append((s, m.end()))
-                    yield Candidate(rule, s, m.end(), {k: v for k, v in m.groupdict().items() if v is not None})
+                for p in starts:
+                    m = rule.regex.match(text, p, end, timeout=timeout)
+                    if m is not None and m.end() > p:
+                        spans.append((p, m.end()))
+                        yield Candidate(rule, p, m.end(),
+                                        {k: v for k, v in m.groupdict().items() if v is not None})
     if not spans:
         return
     wins = _merge([(max(0, a - _VETO_PAD), min(n, b + _VETO_PAD)) for a, b in spans])

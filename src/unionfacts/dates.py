@@ -17,9 +17,12 @@ from .numbers import parse_number
 from .parse import Draft
 from .timebase import future_marked, last_day, pub_date, resolve_year, valid
 
-_REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "来年": 1,
-             "后年": 2}
-_REL_MONTH = {"本月": 0, "当月": 0, "这个月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
+_REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
+             "明年": 1, "来年": 1, "下年": 1, "下一年": 1, "后年": 2}
+_REL_DAY = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "明日": 1,
+            "后天": 2, "大后天": 3}
+_REL_MONTH = {"本月": 0, "当月": 0, "这个月": 0, "上月": -1, "上个月": -1, "上一个月": -1, "下月": 1,
+              "下个月": 1, "下一个月": 1}
 _PART = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, None),
          "底": (21, None), "末": (21, None)}
 _YPART = {"年初": (1, 1, 3, None), "初": (1, 1, 3, None), "年中": (6, 1, 7, None),
@@ -82,15 +85,87 @@ def _duration(c: Candidate) -> Draft | None:
     return d
 
 
+def _draft(c: Candidate, value: str, gran: str, first: str | None, last: str | None,
+           resolved: bool = True) -> Draft:
+    d = Draft("date", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
+    d.extra = dict(granularity=gran, first=first, last=last, resolved=resolved)
+    return d
+
+
+def _special(c: Candidate, g: dict[str, str], pub: dt.date | None) -> Draft | None | bool:
+    """Relative days, decades and centuries; ``False`` when the candidate is none of these."""
+    if g.get("relday"):
+        if pub is None:
+            return None
+        day = pub + dt.timedelta(days=_REL_DAY[g["relday"]])
+        iso = day.isoformat()
+        return _draft(c, iso, "day", iso, iso)
+    if g.get("dec") or g.get("cent"):
+        cent = g.get("cent")
+        if cent in ("上", "上个"):
+            century = 20
+        elif cent in ("本",):
+            century = 21
+        elif cent:
+            century = _int(cent)
+            if century is None or not 1 <= century <= 30:
+                return None
+        else:
+            century = None
+        if g.get("dec"):
+            dec = _int(g["dec"])
+            if dec is None or dec % 10 or not 0 <= dec <= 90:
+                return None
+            base = (century - 1) * 100 if century else (1900 if dec >= 20 else 2000)
+            y1 = base + dec
+            if dec == 0 and century is None:
+                return None
+            return _draft(c, f"{y1:04d}/{y1 + 9:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 9:04d}-12-31")
+        y1 = (century - 1) * 100 + 1
+        return _draft(c, f"{y1:04d}/{y1 + 99:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 99:04d}-12-31")
+    return False
+
+
 def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
     g = c.groups
     pub = pub_date(published)
+    special = _special(c, g, pub)
+    if special is not False:
+        return special
     y = _int(g.get("y"))
     m = _int(g.get("m"))
     day = _int(g.get("d"))
     extra: dict = {}
     if y is not None and y < 100 and g.get("y") and len(g["y"]) == 2:
         return None
+    if g.get("qfirst"):
+        g = dict(g, q="1")
+    if y is None and g.get("rel") is None and (g.get("q") or g.get("qn") or g.get("mn") or g.get("ypart")
+                                               or g.get("qthis")):
+        if pub is None:
+            return None  # 一季度, 年底 with no publication date: no year to give them
+        y = pub.year
+    if g.get("qthis"):
+        g = dict(g, q=str((pub.month - 1) // 3 + 1))
+    if g.get("mn"):
+        n = _int(g["mn"])
+        if n is None or not 1 <= n <= 12:
+            return None
+        g = dict(g, m="1", m2=str(n))
+        m = 1
+    if day is not None and m is None and y is None and g.get("relm") is None:
+        # 29日 alone: the nearest such day on or before the publication date
+        if not 1 <= day <= 31:
+            return None
+        if pub is None:
+            return _draft(c, f"---{day:02d}", "day", None, None, resolved=False)
+        yy, mm = pub.year, pub.month
+        if day > pub.day:
+            yy, mm = (yy, mm - 1) if mm > 1 else (yy - 1, 12)
+        if day > last_day(yy, mm):
+            return None
+        iso = _day(yy, mm, day)
+        return _draft(c, iso, "day", iso, iso)
     rel = g.get("rel")
     if rel is not None:
         if pub is None:

@@ -37,6 +37,9 @@ for _ch in "–‒−":
     _FOLD[ord(_ch)] = "-"
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
 @functools.lru_cache(maxsize=1)
 def _opencc():
     import opencc
@@ -48,7 +51,13 @@ def to_simplified(text: str) -> str:
     """Traditional → Simplified, guaranteed to keep the length (and so every offset)."""
     if not text:
         return text
-    conv = _opencc().convert(text)
+    try:
+        conv = _opencc().convert(text)
+    except UnicodeEncodeError:
+        # lone surrogates cannot cross into OpenCC: convert a stand-in, then put them back
+        safe = _SURROGATE.sub("\ufffd", text)
+        conv = to_simplified(safe)
+        return "".join(o if _SURROGATE.match(o) else c for o, c in zip(text, conv))
     if len(conv) == len(text):
         return conv
     # A phrase mapping changed the length somewhere: fall back to one character at a time.

@@ -74,8 +74,8 @@ def _section(tokens: list[str]) -> int | None:
             if unit >= last_unit:
                 return None
             if pending is None:
-                if i == 0 or (unit == 10 and not zero):
-                    pending = 1  # 十二, 百三, 一百十
+                if i == 0 or (unit == 10 and zero):
+                    pending = 1  # 十二, 百三, 一百零十
                 else:
                     return None
             if pending >= 10:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .candidates import Candidate
-from .numbers import ambiguous_cn, parse_scaled
+from .numbers import ambiguous_cn, parse_scaled, tidy
 from .patterns import PatternSet
 
 
@@ -51,31 +51,61 @@ def _number(groups: dict[str, str]) -> tuple[Decimal | None, bool]:
 
 
 def _range(groups: dict[str, str]) -> tuple[Decimal, Decimal] | None:
-    lo_scale = groups.get("scale")
-    hi_scale = groups.get("scale2")
-    hi = parse_scaled(groups.get("num2", ""), hi_scale)
-    # 3-5万元: the scale written once applies to both ends.
-    lo = parse_scaled(groups.get("num", ""), lo_scale or hi_scale)
-    if lo is None or hi is None or lo >= hi:
+    hi = parse_scaled(groups.get("num2", ""), groups.get("scale2"))
+    lo_num, lo_scale = groups.get("num", ""), groups.get("scale")
+    if hi is None:
         return None
-    return lo, hi
+    # 3-5万元: a scale written once applies to both ends, unless that breaks the order
+    # (8500到3万: the low end stands alone).
+    for scale in ([lo_scale] if lo_scale else [groups.get("scale2"), None]):
+        lo = parse_scaled(lo_num, scale)
+        if lo is not None and lo < hi:
+            return lo, hi
+    return None
+
+
+_SUB_DIGIT = str.maketrans("一二两三四五六七八九壹贰叁参肆伍陆柒捌玖", "12234567891233456789")
+
+
+def _sub_units(g: dict[str, str]) -> Decimal:
+    """角 and 分 after 元: 1角1分 = 0.11."""
+    total = Decimal(0)
+    for name, factor in (("jiao", Decimal("0.1")), ("fen", Decimal("0.01"))):
+        if g.get(name):
+            total += Decimal(g[name].translate(_SUB_DIGIT)) * factor
+    return total
+
+
+def _percent_value(value: Decimal, g: dict[str, str], fields: dict[str, str]) -> Decimal | None:
+    if "divisor" in fields:  # 千分之一 = 0.1%
+        value = value / Decimal(fields["divisor"])
+    if fields.get("zhe"):  # 九折 = 90%, 七五折 = 75%, 八点五折 = 85%
+        if value >= 100:
+            return None
+        if value < 10:
+            value *= 10
+    if g.get("half"):  # 三成半 = 35%
+        value += Decimal("0.5") * Decimal(fields.get("multiplier", "1"))
+    if g.get("neg"):
+        value = -value
+    return value
 
 
 def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
     g = c.groups
     kind = c.kind
     rule = c.rule
+    fields = rule.fields
     unit_word = g.get("unit", "")
     if kind == "money":
-        lex = pset.lexicon("currency_symbol") if unit_word in pset.lexicon("currency_symbol") \
-            and unit_word not in pset.lexicon("currency") else pset.lexicon("currency")
-        unit = rule.fields.get("unit") or lex.get(unit_word) or pset.lexicon("currency_symbol").get(unit_word, "")
+        unit = fields.get("unit") or pset.lexicon("currency").get(unit_word) \
+            or pset.lexicon("currency_symbol").get(unit_word, "")
     elif kind == "measure":
-        unit = rule.fields.get("unit") or pset.lexicon("measure_unit").get(unit_word, unit_word)
+        unit = fields.get("unit") or pset.lexicon("measure_unit").get(unit_word, unit_word)
     elif kind == "percent":
-        unit = rule.fields.get("unit") or "%"
+        unit = fields.get("unit") or "%"
     else:
-        unit = rule.fields.get("unit") or unit_word
+        unit = fields.get("unit") or unit_word
     d = Draft(kind, c.start, c.end, None, unit, rule.id, rule.priority, rule.order)
     if "num2" in g:
         r = _range(g)
@@ -85,21 +115,32 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
         d.low = d.value
         d.qualifier = "range"
         return d
-    if ambiguous_cn(g.get("num", "")):
+    num = g.get("num", "")
+    if ambiguous_cn(num) and not fields.get("zhe"):
         return None  # 三五个: "three or five", not 35
-    value, inner = _number(g)
+    if fields.get("value"):  # a fixed value: 对折 = 50%
+        value, inner = Decimal(fields["value"]), False
+    else:
+        value, inner = _number(g)
     if value is None or value < 0:
         return None
-    if "multiplier" in rule.fields:
-        value = value * Decimal(rule.fields["multiplier"])
+    if "multiplier" in fields:
+        value = value * Decimal(fields["multiplier"])
+    if kind == "percent":
+        value = _percent_value(value, g, fields)
+        if value is None:
+            return None
+    if kind == "money":
+        value += _sub_units(g)
     if kind == "measure" and unit.endswith("-x10"):  # 万千瓦 = 10 MW
         value, d.unit = value * 10, unit[:-4]
-    d.value = value
+    d.value = tidy(value)
     if inner:
         d.qualifier = "at_least"
-    num = g.get("num", "")
-    # 一个 is mostly the article, a lone 千 (近千人) needs a qualifier to be a quantity
-    d.weak_number = num in ("一", "壹", "百", "千", "万", "亿") and not g.get("scale")
+    # 一个 is mostly the article; a lone 千 (近千人) needs a qualifier to be a quantity
+    d.weak_number = not g.get("scale") and (
+        kind in ("count", "measure", "duration") and num in ("一", "百", "千", "万", "亿")
+        or kind == "money" and num in ("百", "千", "万", "亿"))
     return d
 
 

@@ -100,6 +100,31 @@ def _clause_end(text: str, pos: int, limit: int = 40) -> int:
     return i
 
 
+_SPAN_SEP = regex.compile(r"\s*(?:至|到|-{1,2}|—{1,2}|~|～|－)\s*")
+_SPAN_OPEN = regex.compile(r"(?:自|从|由)\s*$")
+_SPAN_CLOSE = regex.compile(r"\s*止")
+
+
+def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
+    """Two resolved dates joined by 至/到/- become one interval (2017年8月15日至2018年3月29日)."""
+    out: list[Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        if (prev is not None and d.kind == prev.kind == "date"
+                and prev.extra.get("resolved") and d.extra.get("resolved")
+                and prev.extra.get("first") and d.extra.get("last")
+                and _SPAN_SEP.fullmatch(text, prev.end, d.start)
+                and prev.extra["first"] <= d.extra["last"]):
+            first, last = prev.extra["first"], d.extra["last"]
+            a, b = prev.value.split("/")[0], d.value.split("/")[-1]
+            merged = Draft("date", prev.start, d.end, f"{a}/{b}", "", prev.rule, prev.priority, prev.order)
+            merged.extra = dict(prev.extra, granularity="interval", first=first, last=last)
+            out[-1] = merged
+            continue
+        out.append(d)
+    return out
+
+
 def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
     """Qualifiers from the words around each figure, shared 以上 over 、-lists, per-units."""
     cr = context_rules(pset)
