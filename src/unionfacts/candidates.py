@@ -38,7 +38,9 @@ _ANCHOR_WORDS = {"今年": "date", "去年": "date", "明年": "date", "本年":
                  "今日": "date", "明天": "date", "明日": "date", "后天": "date", "大后天": "date",
                  "后年": "date", "本月": "date", "上月": "date", "上个月": "date", "下月": "date",
                  "下个月": "date", "当月": "date", "百分之": "percent", "千分之": "percent",
-                 "万分之": "percent", "对折": "percent", "人民币": "money", "港币": "money",
+                 "万分之": "percent", "对折": "percent", "仟分之": "percent",
+                 "百万分之": "percent", "千万分之": "percent", "万万分之": "percent",
+                 "百万万分之": "percent", "半成": "percent", "半折": "percent", "人民币": "money", "港币": "money",
                  "美金": "money", "美元": "money", "欧元": "money", "日元": "money", "英镑": "money",
                  "澳元": "money", "台币": "money", "新台币": "money"}
 # Characters after a number that open each kind, beyond the lexicons' first characters.
@@ -86,7 +88,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     words = "|".join(regex.escape(w) for w in sorted(
         list(_ANCHOR_WORDS) + list(pset.lexicon("currency_symbol")), key=len, reverse=True))
     anchor = regex.compile(
-        r"(?P<w>" + words + r")|[0-9]++(?:[.,][0-9]++)*+|[" + _NUMERALS + r"]++(?=[余多]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到])")
+        r"(?P<w>" + words + r")|[0-9]++(?:[.,][0-9]++)*+|[几数]?[" + _NUMERALS + r"]++(?=[余多几]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到])")
     # User-pack rules may use units no lexicon lists, so no anchor would find them: they run
     # over the whole text (slower, always right). Built-in rules are tested with anchors.
     builtin = {id(r) for r in pset.rules if r.builtin}

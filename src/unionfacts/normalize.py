@@ -125,6 +125,8 @@ class Normalizer:
             r"(?P<zw>[\u200b-\u200f\u2060\ufeff\u00ad])",
             # A gloss follows a Han character (or a closing bracket of an earlier gloss).
             r"(?<=[\p{Han}])(?P<gloss>" + gloss_pattern + ")",
+            # a full-width comma between digit groups is a thousands separator: 82，225.00
+            r"(?<=[0-9])(?P<comma>，)(?=[0-9]{3}(?![0-9]))",
         ]
         if junk:
             alts = "|".join(regex.escape(j) for j in sorted(junk, key=len, reverse=True))
@@ -151,8 +153,8 @@ class Normalizer:
                 r_ends.append(a)
                 pieces.append(folded[last:a])
                 tpos += a - last
-            if m.lastgroup == "spun":
-                rep = self._spun[m.group()]
+            if m.lastgroup in ("spun", "comma"):
+                rep = self._spun[m.group()] if m.lastgroup == "spun" else ","
                 t_starts.append(tpos)
                 r_starts.append(a)
                 r_ends.append(b)

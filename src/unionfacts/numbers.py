@@ -52,7 +52,7 @@ def ambiguous_cn(s: str) -> bool:
 def _scale_product(suffix: str) -> int | None:
     product = 1
     last = None
-    for ch in suffix:
+    for ch in suffix.translate(_FOLD):
         f = _SCALE.get(ch)
         if f is None or ch == last:
             return None

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import regex
+
 from .candidates import Candidate
-from .numbers import ambiguous_cn, parse_scaled, tidy
+from .numbers import ambiguous_cn, parse_number, parse_scaled, tidy
 from .patterns import PatternSet
 
 
@@ -60,8 +62,32 @@ def _range(groups: dict[str, str]) -> tuple[Decimal, Decimal] | None:
     for scale in ([lo_scale] if lo_scale else [groups.get("scale2"), None]):
         lo = parse_scaled(lo_num, scale)
         if lo is not None and lo < hi:
+            if not scale and lo < 10 and _UNIT_IN.search(groups.get("num2", "")):
+                # 两到三仟: the bare low digit shares the high end's leading unit
+                lo *= 10 ** (len(str(int(hi))) - 1)
             return lo, hi
     return None
+
+
+_UNIT_IN = regex.compile(r"[十百千仟佰拾]")
+_VAGUE_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _vague(g: dict[str, str]) -> tuple[Decimal, Decimal | None] | None:
+    """数十亿 → (10亿, None: at least); 二十几万 → (20万, None); 八九亿 → (8亿, 9亿)."""
+    if g.get("vpre"):
+        unit = parse_number(g["vunit"])
+        return (unit, None) if unit is not None else None
+    if g.get("vbase"):
+        base = parse_number(g["vbase"])
+        if base is None:
+            return None
+        return parse_scaled(str(base), g.get("vscale")), None
+    lo, hi = _VAGUE_DIGIT[g["vlo"]], _VAGUE_DIGIT[g["vhi"]]
+    unit = parse_number(g["vunit"])
+    if hi <= lo or unit is None:
+        return None
+    return Decimal(lo) * unit, Decimal(hi) * unit
 
 
 _SUB_DIGIT = str.maketrans("一二两三四五六七八九壹贰叁参肆伍陆柒捌玖", "12234567891233456789")
@@ -77,8 +103,11 @@ def _sub_units(g: dict[str, str]) -> Decimal:
 
 
 def _percent_value(value: Decimal, g: dict[str, str], fields: dict[str, str]) -> Decimal | None:
-    if "divisor" in fields:  # 千分之一 = 0.1%
-        value = value / Decimal(fields["divisor"])
+    if fields.get("fraction"):  # 千分之一 = 0.1%, 百万分之五 = 0.0005%
+        den = parse_number(g.get("den", ""))
+        if not den:
+            return None
+        value = value * 100 / den
     if fields.get("zhe"):  # 九折 = 90%, 七五折 = 75%, 八点五折 = 85%
         if value >= 100:
             return None
@@ -107,6 +136,16 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
     else:
         unit = fields.get("unit") or unit_word
     d = Draft(kind, c.start, c.end, None, unit, rule.id, rule.priority, rule.order)
+    if fields.get("vague"):
+        v = _vague(g)
+        if v is None or v[0] is None:
+            return None
+        d.value = v[0]
+        if v[1] is None:
+            d.qualifier = "at_least"
+        else:
+            d.low, d.high, d.qualifier = v[0], v[1], "range"
+        return d
     if "num2" in g:
         r = _range(g)
         if r is None:
@@ -120,6 +159,8 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
         return None  # 三五个: "three or five", not 35
     if fields.get("value"):  # a fixed value: 对折 = 50%
         value, inner = Decimal(fields["value"]), False
+    elif num == "半":  # 半成 = 5%, 半折 = 50%
+        value, inner = Decimal("0.5"), False
     else:
         value, inner = _number(g)
     if value is None or value < 0:
