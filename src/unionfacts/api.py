@@ -63,7 +63,11 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
             continue
         else:
             d = build_numeric(c, pset)
-        if d is not None:
+        if d is None:
+            continue
+        if d.kind == "veto":  # a builder found the match invalid (2019年2月29日)
+            vetoes.append((d.start, d.end))
+        else:
             drafts.append(d)
     chosen = join_date_spans(select(drafts, vetoes), text)
     apply_context(chosen, text, pset)

@@ -22,27 +22,22 @@ from dataclasses import dataclass
 import regex
 
 from .patterns import MATCH_TIMEOUT, PatternSet, Rule
+from .timebase import REL_DAY, REL_MONTH, REL_QUARTER, REL_YEAR
 
 _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就业形态劳动者, 2023年12月26日至27日)
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it
 _VETO_PAD = 14  # vetoes are sought this far around each candidate (ICP备…, 电话:, link-list cells)
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 # Words that start a time or percent figure without a numeral before them.
-_ANCHOR_WORDS = {"今年": "date", "去年": "date", "明年": "date", "本年": "date", "前年": "date",
-                 "上年": "date", "下年": "date", "上一年": "date", "下一年": "date", "上一个月": "date",
-                 "下一个月": "date", "这个月": "date", "季度": "date", "年初": "date", "年底": "date",
-                 "年末": "date", "上半年": "date", "下半年": "date", "上世纪": "date",
-                 "上个世纪": "date", "本世纪": "date", "本季度": "date", "这个季度": "date",
-                 "当季度": "date", "首季度": "date",
-                 "大前天": "date", "前天": "date", "昨天": "date", "昨日": "date", "今天": "date",
-                 "今日": "date", "明天": "date", "明日": "date", "后天": "date", "大后天": "date",
-                 "后年": "date", "本月": "date", "上月": "date", "上个月": "date", "下月": "date",
-                 "下个月": "date", "当月": "date", "百分之": "percent", "千分之": "percent",
-                 "万分之": "percent", "对折": "percent", "仟分之": "percent",
-                 "百万分之": "percent", "千万分之": "percent", "万万分之": "percent",
-                 "百万万分之": "percent", "半成": "percent", "半折": "percent", "人民币": "money", "港币": "money",
-                 "美金": "money", "美元": "money", "欧元": "money", "日元": "money", "英镑": "money",
-                 "澳元": "money", "台币": "money", "新台币": "money"}
+_ANCHOR_WORDS = {w: "date" for w in (*REL_YEAR, *REL_MONTH, *REL_DAY, *REL_QUARTER)}
+_ANCHOR_WORDS.update({w: "date" for w in (
+    "季度", "年初", "年底", "年末", "上半年", "下半年", "上世纪", "上个世纪", "本世纪", "本季度",
+    "这个季度", "当季度", "首季度")})
+_ANCHOR_WORDS.update({w: "percent" for w in (
+    "百分之", "千分之", "万分之", "仟分之", "百万分之", "千万分之", "万万分之", "百万万分之", "对折",
+    "半成", "半折")})
+_ANCHOR_WORDS.update({w: "money" for w in (
+    "人民币", "港币", "美金", "美元", "欧元", "日元", "英镑", "澳元", "台币", "新台币")})
 # Characters after a number that open each kind, beyond the lexicons' first characters.
 _KIND_CHARS = {
     "date": "年月日号.-/—~～至到点:：季世",

@@ -15,16 +15,11 @@ from decimal import Decimal
 from .candidates import Candidate
 from .numbers import parse_number
 from .parse import Draft
+from .timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
 from .timebase import future_marked, last_day, pub_date, resolve_year, valid
 
-_REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
-             "明年": 1, "来年": 1, "下年": 1, "下一年": 1, "后年": 2}
-_REL_DAY = {"大前天": -3, "前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "明日": 1,
-            "后天": 2, "大后天": 3}
-_REL_MONTH = {"本月": 0, "当月": 0, "这个月": 0, "上月": -1, "上个月": -1, "上一个月": -1, "下月": 1,
-              "下个月": 1, "下一个月": 1}
-_PART = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "中": (11, 20), "下旬": (21, None),
-         "底": (21, None), "末": (21, None)}
+_PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20),
+         "下旬": (21, None), "底": (21, None), "末": (21, None), "月底": (21, None), "月末": (21, None)}
 _YPART = {"年初": (1, 1, 3, None), "初": (1, 1, 3, None), "年中": (6, 1, 7, None),
           "年底": (12, 1, 12, None), "年末": (12, 1, 12, None), "底": (12, 1, 12, None),
           "末": (12, 1, 12, None), "上半年": (1, 1, 6, None), "下半年": (7, 1, 12, None)}
@@ -121,7 +116,7 @@ def _special(c: Candidate, g: dict[str, str], pub: dt.date | None) -> Draft | No
             if dec == 0 and century is None:
                 return None
             return _draft(c, f"{y1:04d}/{y1 + 9:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 9:04d}-12-31")
-        y1 = (century - 1) * 100 + 1
+        y1 = (century - 1) * 100  # 18世纪 = the 1700s, as the word is used
         return _draft(c, f"{y1:04d}/{y1 + 99:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 99:04d}-12-31")
     return False
 
@@ -141,10 +136,16 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
     if g.get("qfirst"):
         g = dict(g, q="1")
     if y is None and g.get("rel") is None and (g.get("q") or g.get("qn") or g.get("mn") or g.get("ypart")
-                                               or g.get("qthis")):
+                                               or g.get("qthis") or g.get("qrel")):
         if pub is None:
             return None  # 一季度, 年底 with no publication date: no year to give them
         y = pub.year
+    if g.get("qrel"):
+        if pub is None:
+            return None
+        qq = (pub.month - 1) // 3 + REL_QUARTER.get(g["qrel"] + "季度", 0)
+        y = pub.year + qq // 4
+        g = dict(g, q=str(qq % 4 + 1))
     if g.get("qthis"):
         g = dict(g, q=str((pub.month - 1) // 3 + 1))
     if g.get("mn"):
@@ -176,7 +177,8 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         if pub is None:
             return None
         mm = pub.month - 1 + _REL_MONTH.get(relm, 0)
-        y, m = pub.year + mm // 12, mm % 12 + 1
+        base = y if y is not None else pub.year  # 去年本月十日: the year moved first
+        y, m = base + mm // 12, mm % 12 + 1
     resolved = True
     if y is None and m is not None:
         if pub is None:
@@ -220,7 +222,12 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
             q = _int(g["q"])
             if q is None or not 1 <= q <= 4:
                 return None
-            r = _interval(y, 3 * q - 2, 1, y, 3 * q, None)
+            lo_m, hi_m = 3 * q - 2, 3 * q
+            if g.get("qpart") == "初":  # 四季度初: its first month
+                hi_m = lo_m
+            elif g.get("qpart") == "末":  # 一季度末: its last month
+                lo_m = hi_m
+            r = _interval(y, lo_m, 1, y, hi_m, None)
         if r is None:
             return None
         value, first, last = r
@@ -267,7 +274,8 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
             gran = "month"
     else:
         if not valid(y, m, day):
-            return None
+            # 2019年2月29日 is no date, and no part of it should stand in for one
+            return Draft("veto", c.start, c.end, None, "", c.rule.id, c.rule.priority, c.rule.order)
         d2 = _int(g.get("d2"))
         if d2 is not None:
             m2 = _int(g.get("m2")) or m
@@ -290,6 +298,7 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         extra["as_of"] = True
     d = Draft("date", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
     d.extra = extra
+    d.notes["year_given"] = g.get("y") is not None or rel is not None
     return d
 
 

@@ -100,28 +100,56 @@ def _clause_end(text: str, pos: int, limit: int = 40) -> int:
     return i
 
 
-_SPAN_SEP = regex.compile(r"\s*(?:至|到|-{1,2}|—{1,2}|~|～|－)\s*")
-_SPAN_OPEN = regex.compile(r"(?:自|从|由)\s*$")
-_SPAN_CLOSE = regex.compile(r"\s*止")
+# What may stand between the two ends of a date span: a time of day left on the first end
+# (11:00时, 零时), 起, and the separator (至, 到, -, —).
+_SPAN_SEP = regex.compile(
+    r"(?:\s*(?:[0-2]?[0-9][:：][0-5][0-9]|[零〇一二三四五六七八九十0-9]{1,3}[时点])时?)?"
+    r"时?\s*起?\s*(?:至|到|-{1,2}|—{1,2}|~|～|－)\s*")
+_SPAN_AND = regex.compile(r"\s*(?:与|和)\s*")
+_SPAN_BETWEEN = regex.compile(r"(?:之)?间")
+
+
+def _shift_year(iso: str, year: int) -> str:
+    return f"{year:04d}{iso[4:]}" if len(iso) >= 4 and iso[:4].isdigit() else iso
 
 
 def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
-    """Two resolved dates joined by 至/到/- become one interval (2017年8月15日至2018年3月29日)."""
+    """Two resolved dates joined by 至/到/- (or 与…之间) become one interval.
+
+    ``2017年8月15日至2018年3月29日``, ``2017年8月至11月`` (the second end takes the first's
+    year when it gives none), ``在2007年与2009年之间``.
+    """
     out: list[Draft] = []
     for d in drafts:
         prev = out[-1] if out else None
-        if (prev is not None and d.kind == prev.kind == "date"
-                and prev.extra.get("resolved") and d.extra.get("resolved")
-                and prev.extra.get("first") and d.extra.get("last")
-                and _SPAN_SEP.fullmatch(text, prev.end, d.start)
-                and prev.extra["first"] <= d.extra["last"]):
-            first, last = prev.extra["first"], d.extra["last"]
-            a, b = prev.value.split("/")[0], d.value.split("/")[-1]
-            merged = Draft("date", prev.start, d.end, f"{a}/{b}", "", prev.rule, prev.priority, prev.order)
-            merged.extra = dict(prev.extra, granularity="interval", first=first, last=last)
-            out[-1] = merged
+        if (prev is None or d.kind != "date" or prev.kind != "date"
+                or not (prev.extra.get("resolved") and d.extra.get("resolved"))
+                or not (prev.extra.get("first") and d.extra.get("last"))):
+            out.append(d)
             continue
-        out.append(d)
+        end = d.end
+        if _SPAN_SEP.fullmatch(text, prev.end, d.start):
+            pass
+        elif _SPAN_AND.fullmatch(text, prev.end, d.start) and (m := _SPAN_BETWEEN.match(text, d.end)):
+            end = m.end()
+        else:
+            out.append(d)
+            continue
+        first, last = prev.extra["first"], d.extra["last"]
+        b = d.value.split("/")[-1]
+        if not d.notes.get("year_given", True) and prev.notes.get("year_given", True):
+            year = int(first[:4])
+            if _shift_year(last, year) < first:
+                year += 1
+            last, b = _shift_year(last, year), _shift_year(b, year)
+        if first > last:
+            out.append(d)
+            continue
+        a = prev.value.split("/")[0]
+        merged = Draft("date", prev.start, end, f"{a}/{b}", "", prev.rule, prev.priority, prev.order)
+        merged.extra = dict(prev.extra, granularity="interval", first=first, last=last)
+        merged.notes = dict(prev.notes)
+        out[-1] = merged
     return out
 
 

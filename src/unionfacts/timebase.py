@@ -18,6 +18,17 @@ import regex
 from .models import Evidence
 from .normalize import raw_view
 
+#: Relative date words → offsets from the publication date (years, months, days).
+REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
+            "明年": 1, "来年": 1, "下年": 1, "下一年": 1, "后年": 2}
+REL_MONTH = {"本月": 0, "当月": 0, "这个月": 0, "今个月": 0, "上月": -1, "上个月": -1, "上一个月": -1,
+             "下月": 1, "下个月": 1, "下一个月": 1}
+REL_DAY = {"大大前天": -4, "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "昨晚": -1,
+           "昨夜": -1, "寻日": -1, "今天": 0, "今日": 0, "本日": 0, "今晚": 0, "今早": 0, "今晨": 0,
+           "明天": 1, "明日": 1, "明晚": 1, "明早": 1, "听日": 1, "后天": 2, "后日": 2, "大后天": 3,
+           "大后日": 3, "大大后天": 4}
+REL_QUARTER = {"上季度": -1, "上个季度": -1, "下季度": 1, "下个季度": 1}
+
 _HEADER_CHARS = 1500
 _HEADER_LINES = 14
 
@@ -86,6 +97,12 @@ def resolve_year(m: int, d: int | None, pub: dt.date, future: bool) -> int:
     """The year of a year-less month(-day): nearest past occurrence, or future when marked."""
     day = d or 1
     y = pub.year
+    if d == 29 and m == 2:
+        # 2月29日: the nearest leap year on or before (after, when marked) the publication year
+        step = 1 if future else -1
+        while not calendar.isleap(y):
+            y += step
+        return y
     try:
         cand = dt.date(y, m, min(day, last_day(y, m)))
     except ValueError:
