@@ -23,13 +23,14 @@ def test_parse_number(text, value):
     ("5亿1万4千6百", "500014600"), ("1万600", "10600"), ("200亿零四千230", "20000004230"),
     ("百三", "130"), ("四万万", "400000000"), ("7万 5千 4百", "75400"), ("负十一", "-11"),
     ("-10.1万", "-101000"), ("一百点123", "100.123"), ("一七二零点一", "1720.1"), ("廿二", "22"),
-    ("三千五", "3500"), ("一万五", "15000"), ("萬", "10000"),
+    ("三千五", "3500"), ("一万五", "15000"), (".5", "0.5"), ("參拾參", "33"), ("一萬零卌", "10040"),
 ])
 def test_positional_mixtures_and_colloquial_forms(text, value):
     assert plain(parse_number(text)) == value
 
 
-@pytest.mark.parametrize("bad", ["", "1.2.3万", "万万", "1,23", "abc", "三十十", "十十", "一万万万", "-"])
+@pytest.mark.parametrize("bad", ["", "1.2.3万", "万万", "1,23", "abc", "三十十", "十十", "一万万万", "-", "萬",
+                                 "零点", "点一", "两两"])
 def test_malformed_numbers_give_none(bad):
     assert parse_number(bad) is None
 

@@ -298,7 +298,7 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         extra["as_of"] = True
     d = Draft("date", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
     d.extra = extra
-    d.notes["year_given"] = g.get("y") is not None or rel is not None
+    d.notes["year_given"] = g.get("y") is not None or rel is not None or relm is not None
     return d
 
 

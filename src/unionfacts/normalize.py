@@ -126,7 +126,8 @@ class Normalizer:
             # A gloss follows a Han character (or a closing bracket of an earlier gloss).
             r"(?<=[\p{Han}])(?P<gloss>" + gloss_pattern + ")",
             # a full-width comma between digit groups is a thousands separator: 82，225.00
-            r"(?<=[0-9])(?P<comma>，)(?=[0-9]{3}(?![0-9]))",
+            # only with a decimal part after it: 20，300 may be two list items
+            r"(?<=[0-9])(?P<comma>，)(?=[0-9]{3}(?:[，,][0-9]{3})*\.[0-9])",
         ]
         if junk:
             alts = "|".join(regex.escape(j) for j in sorted(junk, key=len, reverse=True))

@@ -24,12 +24,14 @@ _FOLD = str.maketrans({
     "壹": "一", "贰": "二", "叁": "三", "肆": "四", "伍": "五", "陆": "六", "柒": "七", "捌": "八",
     "玖": "九", "拾": "十", "佰": "百", "仟": "千", "貳": "二", "參": "三", "陸": "六", "萬": "万",
     "億": "亿", "負": "负", "點": "点", "兩": "两", "〇": "零", "○": "零", "−": "-", "－": "-",
-    "廿": "二十", "卅": "三十", " ": None, "\u3000": None,
+    "廿": "二十", "卅": "三十", "卌": "四十", "参": "三", "俩": "两", "倆": "两", " ": None,
+    "\u3000": None,
 })
 _ARABIC = regex.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})++|[0-9]++)(?:\.[0-9]++)?")
 _TOKEN = regex.compile(r"[0-9]++|[零一二两三四五六七八九]|[十百千万亿]")
 _CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
+_KNOWN = regex.compile(r"[0-9.,零一二两三四五六七八九十百千万亿点]*+")
 _DIGITS_ONLY = regex.compile(r"[零一二两三四五六七八九]++")
 
 
@@ -59,6 +61,12 @@ def _scale_product(suffix: str) -> int | None:
         product *= f
         last = ch
     return product
+
+
+def scale_value(word: str) -> Decimal | None:
+    """The value of scale words alone: 万 → 10000, 十亿 → 10^9; ``None`` for anything else."""
+    product = _scale_product(word) if word else None
+    return Decimal(product) if product is not None else None
 
 
 def _section(tokens: list[str]) -> int | None:
@@ -130,6 +138,8 @@ def _integer(tokens: list[str]) -> int | None:
 
 def _positional(s: str) -> Decimal | None:
     whole, dot, frac = s.partition("点")
+    if dot and not (whole and frac):
+        return None  # 零点, 点一: half a number
     s = whole.replace("万万", "亿")
     tokens = _TOKEN.findall(s)
     if "".join(tokens) != s:
@@ -137,6 +147,8 @@ def _positional(s: str) -> Decimal | None:
     if not tokens:
         v = 0 if dot else None
     elif _DIGITS_ONLY.fullmatch(s) and len(s) > 1:
+        if "两" in s:
+            return None  # 两两 is no number; 两 is never read digit by digit
         v = int("".join(str(_CN_DIGIT[c]) for c in s))  # 二零二三, 一二三: digit by digit
     else:
         v = _integer(tokens)
@@ -173,8 +185,10 @@ def parse_number(s: str) -> Decimal | None:
     sign = 1
     if s[:1] in ("负", "-"):
         sign, s = -1, s[1:]
-    if not s:
-        return None
+    if not s or s[0] == "点" or s[-1] == "点":
+        return None  # 零点, 点一: half a number
+    if s[0] == "." and s[1:].isdigit() and s[1:].isascii():
+        s = "0" + s  # .5, -.5
     m = _ARABIC.match(s)
     if m:
         lead, rest = m.group(), s[m.end():]
@@ -190,11 +204,13 @@ def parse_number(s: str) -> Decimal | None:
                 return tidy(sign * mantissa * factor)
             if "." in lead or "," in lead:
                 return None  # 1.2.3万, 1,5万6: a decimal cannot start a positional number
-    if s in ("十", "百", "千", "万", "亿"):  # 近千人, 上万名: the scale word alone is the number
+    if s in ("十", "百", "千"):  # 近千人: the scale word alone is the number; 万 alone is not
         return Decimal(sign * _SCALE[s])
+    if s[0] == "." and s[1:].isdigit() and s[1:].isascii():
+        s = "0" + s  # .5
     v = _positional(s)
-    if v is None and not any(c.isdigit() and c.isascii() for c in s):
-        v = _cn2an(s)
+    if v is None and not _KNOWN.fullmatch(s):
+        v = _cn2an(s)  # characters our reader does not know: ask cn2an before giving up
     return tidy(sign * v) if v is not None else None
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import regex
 
 from .candidates import Candidate
-from .numbers import ambiguous_cn, parse_number, parse_scaled, tidy
+from .numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
 from .patterns import PatternSet
 
 
@@ -46,10 +46,18 @@ class Draft:
     weak_number: bool = False
 
 
+_LONE_SCALE = {"万": Decimal(10**4), "亿": Decimal(10**8)}
+_DENOMINATOR = {"百": 100, "千": 1000, "仟": 1000, "万": 10**4, "百万": 10**6, "千万": 10**7,
+                "万万": 10**8, "百万万": 10**10}
+
+
 def _number(groups: dict[str, str]) -> tuple[Decimal | None, bool]:
     """The value of ``num``+``scale`` and whether 余/多 sat inside the number."""
     inner = bool(groups.get("inner") or groups.get("inner2"))
-    return parse_scaled(groups.get("num", ""), groups.get("scale")), inner
+    num = groups.get("num", "")
+    if num in _LONE_SCALE and not groups.get("scale"):
+        return _LONE_SCALE[num], inner  # 上万名: kept only with a qualifier (weak_number)
+    return parse_scaled(num, groups.get("scale")), inner
 
 
 def _range(groups: dict[str, str]) -> tuple[Decimal, Decimal] | None:
@@ -76,7 +84,7 @@ _VAGUE_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七
 def _vague(g: dict[str, str]) -> tuple[Decimal, Decimal | None] | None:
     """数十亿 → (10亿, None: at least); 二十几万 → (20万, None); 八九亿 → (8亿, 9亿)."""
     if g.get("vpre"):
-        unit = parse_number(g["vunit"])
+        unit = scale_value(g["vunit"])
         return (unit, None) if unit is not None else None
     if g.get("vbase"):
         base = parse_number(g["vbase"])
@@ -84,7 +92,7 @@ def _vague(g: dict[str, str]) -> tuple[Decimal, Decimal | None] | None:
             return None
         return parse_scaled(str(base), g.get("vscale")), None
     lo, hi = _VAGUE_DIGIT[g["vlo"]], _VAGUE_DIGIT[g["vhi"]]
-    unit = parse_number(g["vunit"])
+    unit = scale_value(g["vunit"])
     if hi <= lo or unit is None:
         return None
     return Decimal(lo) * unit, Decimal(hi) * unit
@@ -104,11 +112,13 @@ def _sub_units(g: dict[str, str]) -> Decimal:
 
 def _percent_value(value: Decimal, g: dict[str, str], fields: dict[str, str]) -> Decimal | None:
     if fields.get("fraction"):  # 千分之一 = 0.1%, 百万分之五 = 0.0005%
-        den = parse_number(g.get("den", ""))
+        den = _DENOMINATOR.get(g.get("den", ""))
         if not den:
             return None
         value = value * 100 / den
-    if fields.get("zhe"):  # 九折 = 90%, 七五折 = 75%, 八点五折 = 85%
+    if fields.get("zhe"):  # 九折 = 90%, 七五折 = 75%, 八点五折 = 85%, 半折 = 50%
+        if g.get("num") == "半":
+            return Decimal(50)
         if value >= 100:
             return None
         if value < 10:
