@@ -70,6 +70,8 @@ def test_nearest_past_occurrence_policy_and_future_marker():
     assert past[0].value == "2023-12-20"
     future = extract("会议将于3月15日召开", published="2024-12-20")
     assert future[0].value == "2025-03-15"
+    deadline = extract("会议要求各地在5月1日前完成摸底，确保6月底前全部到位", published="2024-04-08")
+    assert [d.value for d in deadline] == ["2024-05-01", "2024-06-21/2024-06-30"]
 
 
 def test_parse_published_rejects_garbage():

@@ -88,8 +88,10 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     t = c["back_trim"].search(left)
     right = lo + (t.start() if t else len(left))
     b_start = lo
+    cut = None  # the last break: a stop word (a Han match) or punctuation / a digit
     for m in c["back_break"].finditer(text, lo, right):
         b_start = m.end()
+        cut = m
     a2, b2 = _trim(text, b_start, right)
     # a quoted name cut by a stop inside it: take the whole quotation (“劳模工匠进校园”活动)
     if "”" in text[a2:b2] and "“" not in text[a2:text.find("”", a2, b2)]:
@@ -98,6 +100,10 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
             a2 = q
     if b2 - a2 > _MAX:
         a2 = b2 - _MAX
+    if b2 - a2 == 1 and cut is not None and cut.end() == a2 and c["han"].match(cut.group()):
+        # one character left after a stop word is the tail of a compound (发放慰问金): keep the
+        # word the stop list cut off
+        a2 = cut.start()
     if b2 > a2 and c["han"].search(text, a2, b2):
         return _strip_lead(text, a2, b2, c["lead"])
     return None

@@ -1,8 +1,9 @@
 """The document's time base: publication date detection and date arithmetic helpers.
 
 Policy for year-less dates (``2月24日``) when a publication date is known: the nearest
-occurrence on or before the publication date, unless a future marker (将, 将于, 拟, 计划,
-预计, 定于) stands just before the date, then the nearest occurrence on or after it. Without a
+occurrence on or before the publication date, unless the text marks it as ahead — a future
+marker (将, 将于, 拟, 计划, 预计, 定于) just before the date, or a plan or deadline verb (要求,
+确保, 力争, 争取, 务必) earlier in its clause — then the nearest occurrence on or after it. Without a
 publication date nothing is resolved: the value stays partial (``--02-24``) and relative
 years (今年) are not facts. Nothing ever falls back to today's date.
 """
@@ -47,6 +48,8 @@ _SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{
 _AUTHOR = regex.compile(r"(?:作者|记者|文|编辑)\s?[:：]\s?(?P<v>[\p{Han}·]{2,6})")
 _NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
 _FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定)\s*$")
+# A plan or deadline earlier in the clause: 要求各地在5月1日前完成, 确保6月底前到位.
+_FUTURE_CLAUSE = regex.compile(r"(?:要求|确保|力争|争取|务必|计划|预计|将于|拟于|定于|截止日期)[^，。；,;！？!?\n]*$")
 
 
 def parse_published(value: Any) -> str:
@@ -115,7 +118,9 @@ def resolve_year(m: int, d: int | None, pub: dt.date, future: bool) -> int:
 
 
 def future_marked(text: str, start: int) -> bool:
-    return bool(_FUTURE.search(text, max(0, start - 6), start))
+    """Whether the text says a year-less date lies ahead of the publication date."""
+    return bool(_FUTURE.search(text, max(0, start - 6), start)
+                or _FUTURE_CLAUSE.search(text, max(0, start - 16), start))
 
 
 def _iso(m: regex.Match) -> tuple[str, str] | None:
