@@ -96,12 +96,15 @@ def test_library_does_not_log_to_root_or_print(capsys, caplog):
     assert out.out == "" and out.err == ""
 
 
-def test_jieba_global_tokenizer_untouched():
-    import jieba
+def test_extraction_never_imports_jieba_or_cn2an_for_common_text():
+    # jieba is not used at all (see README); cn2an only for numerals our reader does not know
+    import subprocess
+    import sys
 
-    before = jieba.dt.initialized
-    extract_document((SEEDS / "004_0cc95ad011e00dc5.txt").read_text(encoding="utf-8"))
-    assert jieba.dt.initialized == before
+    code = ("import sys, unionfacts; unionfacts.extract_document(open(%r, encoding='utf-8').read());"
+            "print('jieba' in sys.modules, 'cn2an' in sys.modules)") % str(SEEDS / "004_0cc95ad011e00dc5.txt")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
 
 
 def test_per_units_of_a_rate():
