@@ -44,6 +44,7 @@ def _compiled(pset: PatternSet):
             r"|(?:" + stop + r")"),
         "lead": regex.compile(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "han": regex.compile(r"\p{Han}"),
+        "rate": regex.compile(r"(?:" + pset.alternation("rate_word") + r")"),
     }
 
 
@@ -104,6 +105,13 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
         # one character left after a stop word is the tail of a compound (发放慰问金): keep the
         # word the stop list cut off
         a2 = cut.start()
+    if kind == "percent" and b2 > a2:
+        # a rate is named by its rate word: 建会率分别动态 → …建会率
+        last = None
+        for m in c["rate"].finditer(text, a2, b2):
+            last = m
+        if last is not None:
+            b2 = last.end()
     if b2 > a2 and c["han"].search(text, a2, b2):
         return _strip_lead(text, a2, b2, c["lead"])
     return None
