@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
+
+import regex
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -77,6 +79,13 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
     return chosen
 
 
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def _clean(s: str) -> str:
+    return _SURROGATE.sub("\ufffd", s)
+
+
 def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[tuple[int, int] | None]:
     """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject of
     its own shares the one before it (97%、92%以上)."""
@@ -101,8 +110,9 @@ def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] 
     common = dict(start=start, end=end, text=norm.raw[start:end], qualifier=d.qualifier, rule=d.rule)
     if d.kind in ("money", "count", "percent", "measure"):
         if sub:
-            common["subject"] = raw_view(norm, *sub)
-            common["subject_simplified"] = norm.text[sub[0]:sub[1]]
+            # a subject is read, not quoted: lone surrogates become U+FFFD so JSON can carry it
+            common["subject"] = _clean(raw_view(norm, *sub))
+            common["subject_simplified"] = _clean(norm.text[sub[0]:sub[1]])
         extra = {}
         if d.kind == "money" and "per" in d.extra:
             extra["per"] = d.extra["per"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .errors import PatternError
 from .patterns import MATCH_TIMEOUT, PatternSet, Rule
 from .timebase import REL_DAY, REL_MONTH, REL_QUARTER, REL_YEAR
 
@@ -87,7 +88,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     firsts = "".join(sorted({w[0] for w in word_list} | set("0123456789几数" + _NUMERALS)))
     anchor = regex.compile(
         r"(?=[" + regex.escape(firsts) + r"])(?:(?P<w>" + words + r")|[0-9]++(?:[.,][0-9]++)*+"
-        r"|[几数]?[" + _NUMERALS + r"]++(?=[余多几]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到]))")
+        r"|(?<![" + _NUMERALS + r"几数])[几数]?[" + _NUMERALS + r"]++(?=[余多几]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到]))")
     char_kinds: dict[str, frozenset[str]] = {}
     for kind, chars in kind_chars.items():
         for ch in chars:
@@ -183,7 +184,12 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
 
 
 def _matches(rule: Rule, text: str, a: int, b: int, timeout: float | None) -> Iterator[Candidate]:
-    for m in rule.regex.finditer(text, a, b, timeout=timeout):
+    try:
+        found = list(rule.regex.finditer(text, a, b, timeout=timeout))
+    except TimeoutError:
+        raise PatternError(f"pattern timed out after {timeout} s on this text (catastrophic "
+                           "backtracking?)", file=rule.file, rule=rule.id, line=rule.line) from None
+    for m in found:
         if m.end() == m.start():
             continue
         groups = {k: v for k, v in m.groupdict().items() if v is not None}

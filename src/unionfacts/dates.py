@@ -87,6 +87,11 @@ def _draft(c: Candidate, value: str, gran: str, first: str | None, last: str | N
     return d
 
 
+def _veto(c: Candidate) -> Draft:
+    """An invalid date: the caller turns its span into a veto, so no shorter part survives."""
+    return Draft("veto", c.start, c.end, None, "", c.rule.id, c.rule.priority, c.rule.order)
+
+
 def _special(c: Candidate, g: dict[str, str], pub: dt.date | None) -> Draft | None | bool:
     """Relative days, decades and centuries; ``False`` when the candidate is none of these."""
     if g.get("relday"):
@@ -195,8 +200,8 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
             value = f"--{m:02d}-{day:02d}/--{m2:02d}-{d2:02d}"
             gran = "interval"
         elif day is not None:
-            if not (1 <= m <= 12 and 1 <= day <= 31):
-                return None
+            if not (1 <= m <= 12 and 1 <= day <= last_day(2000, m)):  # 2000: 2月29日 exists
+                return _veto(c)  # 2月30日: no day, and no part of it either
             value = f"--{m:02d}-{day:02d}"
         elif g.get("part"):
             lo, hi = _PART[g["part"]]
@@ -275,7 +280,7 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
     else:
         if not valid(y, m, day):
             # 2019年2月29日 is no date, and no part of it should stand in for one
-            return Draft("veto", c.start, c.end, None, "", c.rule.id, c.rule.priority, c.rule.order)
+            return _veto(c)
         d2 = _int(g.get("d2"))
         if d2 is not None:
             m2 = _int(g.get("m2")) or m

@@ -147,7 +147,7 @@ def _positional(s: str) -> Decimal | None:
     if not tokens:
         v = 0 if dot else None
     elif _DIGITS_ONLY.fullmatch(s) and len(s) > 1:
-        if "两" in s:
+        if "两" in s or len(s) > 40:
             return None  # 两两 is no number; 两 is never read digit by digit
         v = int("".join(str(_CN_DIGIT[c]) for c in s))  # 二零二三, 一二三: digit by digit
     else:

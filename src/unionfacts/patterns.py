@@ -139,7 +139,15 @@ def _read_files(source) -> list[tuple[str, str]]:
         if not p.is_dir():
             raise PatternError("not a folder of rule files", file=str(p))
         items = sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
-        return [(str(f), f.read_text(encoding="utf-8")) for f in items]
+        out = []
+        for f in items:
+            try:
+                out.append((str(f), f.read_text(encoding="utf-8")))
+            except UnicodeDecodeError as exc:
+                raise PatternError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(f)) from None
+            except OSError as exc:
+                raise PatternError(f"cannot read: {exc.strerror}", file=str(f)) from None
+        return out
     items = sorted((t for t in source.iterdir() if t.name.endswith((".yaml", ".yml"))),
                    key=lambda t: t.name)
     return [(f"patterns/{t.name}", t.read_text(encoding="utf-8")) for t in items]

@@ -38,8 +38,8 @@ class ContextRules:
 def context_rules(pset: PatternSet) -> ContextRules:
     glue = pset.alternation("qualifier_glue")
     before = regex.compile(
-        r"(?P<q>" + pset.alternation("qualifier_before") + r")(?:" + glue + r")?\s*$")
-    after = regex.compile(r"\s*(?P<q>" + pset.alternation("qualifier_after") + r")")
+        r"(?P<q>" + pset.alternation("qualifier_before") + r")(?:" + glue + r")?[ \t\u3000]*$")
+    after = regex.compile(r"[ \t\u3000]*(?P<q>" + pset.alternation("qualifier_after") + r")")
     stop = regex.compile(pset.alternation("subject_stop"))
     per = regex.compile(r"每(?:个|位|名|家|所)?(?P<u>[人月年天日户家周次县市区乡镇村校项场])")
     per_after = regex.compile(r"\s?/\s?(?P<u>[人月年天日户次](?:[·.][人月年天日户次])?)")
@@ -103,9 +103,9 @@ def _clause_end(text: str, pos: int, limit: int = 40) -> int:
 # What may stand between the two ends of a date span: a time of day left on the first end
 # (11:00时, 零时), 起, and the separator (至, 到, -, —).
 _SPAN_SEP = regex.compile(
-    r"(?:\s*(?:[0-2]?[0-9][:：][0-5][0-9]|[零〇一二三四五六七八九十0-9]{1,3}[时点])时?)?"
-    r"时?\s*起?\s*(?:至|到|-{1,2}|—{1,2}|~|～|－)\s*")
-_SPAN_AND = regex.compile(r"\s*(?:与|和)\s*")
+    r"(?:[ \t\u3000]*(?:[0-2]?[0-9][:：][0-5][0-9]|[零〇一二三四五六七八九十0-9]{1,3}[时点])时?)?"
+    r"时?[ \t\u3000]*起?[ \t\u3000]*(?:至|到|-{1,2}|—{1,2}|~|～|－)[ \t\u3000]*")
+_SPAN_AND = regex.compile(r"[ \t\u3000]*(?:与|和)[ \t\u3000]*")
 _SPAN_BETWEEN = regex.compile(r"(?:之)?间")
 
 

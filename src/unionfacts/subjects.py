@@ -34,11 +34,11 @@ def _compiled(pset: PatternSet):
     glue = pset.alternation("qualifier_glue")
     lead_alt = pset.alternation("subject_lead_verb")
     return {
-        "fwd_skip": regex.compile(r"(?:\s*(?:" + qa + r"))?(?:的)?"),
+        "fwd_skip": regex.compile(r"(?:[ \t\u3000]*(?:" + qa + r"))?(?:的)?"),
         "scope": regex.compile(r"(?:" + _SCOPE + r")"),
         "fwd_end": regex.compile(r"[" + _BREAK + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier")
                                  + r")|(?:" + stop + r")"),
-        "back_trim": regex.compile(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")\s*)+$"),
+        "back_trim": regex.compile(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
         "back_break": regex.compile(
             r"[" + _BREAK + "0-9" + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
             r"|(?:" + stop + r")"),

@@ -47,6 +47,7 @@ _YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
 _SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})")
 _AUTHOR = regex.compile(r"(?:作者|记者|文|编辑)\s?[:：]\s?(?P<v>[\p{Han}·]{2,6})")
 _NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
+_SURROGATES = regex.compile(r"[\ud800-\udfff]")
 _FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定)\s*$")
 # A plan or deadline earlier in the clause: 要求各地在5月1日前完成, 确保6月底前到位.
 _FUTURE_CLAUSE = regex.compile(r"(?:要求|确保|力争|争取|务必|计划|预计|将于|拟于|定于|截止日期)[^，。；,;！？!?\n]*$")
@@ -228,4 +229,7 @@ def detect_metadata(raw: str, normalizer) -> dict[str, Any]:
         if pre:
             a += pre.end()
         meta["title"] = raw_view(norm, a, b)
+    for key in ("title", "source", "author"):
+        if meta[key]:
+            meta[key] = _SURROGATES.sub("\ufffd", meta[key])  # JSON cannot carry lone surrogates
     return meta
