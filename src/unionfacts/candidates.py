@@ -169,6 +169,8 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
             if kinds is not None and kind not in kinds:
                 continue
             for rule in by_kind.get(kind, ()):
+                if rule.requires is not None and rule.requires.search(text, s, end) is None:
+                    continue
                 for p in starts:
                     m = rule.regex.match(text, p, end, timeout=timeout)
                     if m is not None and m.end() > p:
@@ -180,7 +182,8 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
     wins = _merge([(max(0, a - _VETO_PAD), min(n, b + _VETO_PAD)) for a, b in spans])
     for rule in plan.veto_rules:
         for a, b in wins:
-            yield from _matches(rule, text, a, b, timeout)
+            if rule.requires is None or rule.requires.search(text, a, b) is not None:
+                yield from _matches(rule, text, a, b, timeout)
 
 
 def _matches(rule: Rule, text: str, a: int, b: int, timeout: float | None) -> Iterator[Candidate]:

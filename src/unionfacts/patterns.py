@@ -61,6 +61,10 @@ class RuleSpec(_Strict):
     """``window``: matched only near a figure anchor (a digit, a numeral before a unit word, a
     relative date word) — fast. ``full``: matched over the whole text; for rules whose match
     can lie far from any figure (a 《》 title). A full rule should start with a literal."""
+    requires: str = ""
+    """Characters of which at least one must occur where the rule is tried (the anchor's window
+    for fact rules, the window around a candidate for vetoes); a cheap test that spares the
+    regex where it cannot match. Empty: always tried."""
     description: str = ""
     examples: list[Example | str] = []
     not_: list[str] = Field(default=[], alias="not")
@@ -100,6 +104,8 @@ class Rule:
     context: dict[str, str]
     builtin: bool = False
     """True for rules of the built-in pack (tested with the anchor scan, see candidates.py)."""
+    requires: Any = None
+    """Compiled character class of ``spec.requires`` (``None``: no precondition)."""
 
     def examples(self) -> list[Example]:
         return [Example(text=e) if isinstance(e, str) else e for e in self.spec.examples]
@@ -251,7 +257,8 @@ def load_patterns(extra: Iterable[str | Path] = (), *, builtin: bool = True) -> 
                                line=_line_of(text, rid)) from None
         pset.rules.append(Rule(rid, kind, spec.scan, expanded, compiled, spec.priority, order,
                                dict(spec.fields), spec, name, _line_of(text, rid), dict(pf.context),
-                               name in builtin_files))
+                               name in builtin_files,
+                               regex.compile("[" + regex.escape(spec.requires) + "]") if spec.requires else None))
     return pset
 
 
