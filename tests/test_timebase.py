@@ -12,7 +12,7 @@ from unionfacts.patterns import get_patterns
 from unionfacts.timebase import detect_metadata, parse_published
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-META = lambda text: detect_metadata(text, _normalizer(get_patterns()))  # noqa: E731
+META = lambda text: detect_metadata(text, _normalizer(get_patterns())(text))  # noqa: E731
 
 
 @pytest.mark.parametrize("name,published,evidence", [

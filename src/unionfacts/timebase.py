@@ -137,18 +137,23 @@ def _iso(m: regex.Match) -> tuple[str, str] | None:
     return day, day
 
 
-def detect_metadata(raw: str, normalizer) -> dict[str, Any]:
-    """Publication date (with evidence), title, source and author from the header."""
-    head_raw = raw[:_HEADER_CHARS]
-    norm = normalizer(head_raw)
+def detect_metadata(raw: str, norm) -> dict[str, Any]:
+    """Publication date (with evidence), title, source and author from the header.
+
+    ``norm`` is the document's :class:`~unionfacts.normalize.Normalized` view (made once and
+    shared with extraction); the header is its first lines, at most ``_HEADER_CHARS`` long.
+    """
     text = norm.text
+    limit = min(len(text), _HEADER_CHARS)
     lines = []
     pos = 0
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
-        if len(lines) >= _HEADER_LINES:
+    while pos <= limit and len(lines) < _HEADER_LINES:
+        nl = text.find("\n", pos, limit)
+        end = limit if nl < 0 else nl
+        lines.append((pos, text[pos:end]))
+        if nl < 0:
             break
+        pos = nl + 1
     header_end = lines[-1][0] + len(lines[-1][1]) if lines else 0
     meta: dict[str, Any] = {"published": None, "published_evidence": None, "title": None,
                             "source": None, "author": None}
@@ -189,15 +194,14 @@ def detect_metadata(raw: str, normalizer) -> dict[str, Any]:
     if found:
         meta["published"] = found[0]
         meta["published_evidence"] = evidence(found[1], found[2], found[3])
-    sm = _SOURCE.search(text)
+    sm = _SOURCE.search(text, 0, limit)
     if sm:
         meta["source"] = raw_view(norm, sm.start("v"), sm.end("v"))
-    elif len(raw) > _HEADER_CHARS:
+    elif len(text) > _HEADER_CHARS:
         # 来源 lines often close the article (people.cn): look in the tail too
-        tail = normalizer(raw[-_HEADER_CHARS:])
-        sm = _SOURCE.search(tail.text)
+        sm = _SOURCE.search(text, len(text) - _HEADER_CHARS)
         if sm:
-            meta["source"] = raw_view(tail, sm.start("v"), sm.end("v"))
+            meta["source"] = raw_view(norm, sm.start("v"), sm.end("v"))
     am = _AUTHOR.search(text, 0, header_end)
     if am:
         meta["author"] = raw_view(norm, am.start("v"), am.end("v"))
