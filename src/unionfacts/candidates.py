@@ -29,25 +29,10 @@ _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it
 _VETO_PAD = 14  # vetoes are sought this far around each candidate (ICP备…, 电话:, link-list cells)
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
-# Words that start a time or percent figure without a numeral before them.
-_ANCHOR_WORDS = {w: "date" for w in (*REL_YEAR, *REL_MONTH, *REL_DAY, *REL_QUARTER)}
-_ANCHOR_WORDS.update({w: "date" for w in (
-    "季度", "年初", "年底", "年末", "上半年", "下半年", "上世纪", "上个世纪", "本世纪", "本季度",
-    "这个季度", "当季度", "首季度")})
-_ANCHOR_WORDS.update({w: "percent" for w in (
-    "百分之", "千分之", "万分之", "仟分之", "百万分之", "千万分之", "万万分之", "百万万分之", "对折",
-    "半成", "半折")})
-_ANCHOR_WORDS.update({w: "money" for w in (
-    "人民币", "港币", "美金", "美元", "欧元", "日元", "英镑", "澳元", "台币", "新台币")})
-# Characters after a number that open each kind, beyond the lexicons' first characters.
-_KIND_CHARS = {
-    "date": "年月日号.-/—~～至到点:：季世",
-    "duration": "年月日天周星小时分秒钟个",
-    "percent": "%％成个折-~～至到—",
-    "money": "-~～至到—",
-    "count": "-~～至到—万亿",  # 30万职工, 400万新就业形态劳动者: a scale word may stand for the unit
-    "measure": "-~～至到—",
-}
+# The relative date words of the time base open date figures without a numeral before them;
+# the lexicons `anchor_word` (word → kind) and `kind_opener` (kind → characters that may follow
+# a number of that kind, beyond the first characters of its unit lexicons) add the rest.
+_DATE_WORDS = (*REL_YEAR, *REL_MONTH, *REL_DAY, *REL_QUARTER)
 _SIGNS = "-−负"
 _DOTTED_DATE = regex.compile(r"(?:1[89]|20)[0-9]{2}\.[0-9]")
 _KIND_LEXICONS = {"money": ("currency",), "count": ("classifier", "person_noun"),
@@ -68,6 +53,7 @@ class Candidate:
 class ScanPlan:
     anchor: object
     char_kinds: dict[str, frozenset[str]]  # a character after a number → the kinds it can open
+    anchor_words: dict[str, str]  # a word that opens a figure → its kind
     by_kind: dict[str, tuple[Rule, ...]]  # built-in fact rules: tried at anchors of their kind
     veto_rules: tuple[Rule, ...]     # built-in vetoes: only in windows that produced a candidate
     full_rules: tuple[Rule, ...]     # user-pack rules and ``scan: full`` rules: the whole text
@@ -75,13 +61,16 @@ class ScanPlan:
 
 @functools.lru_cache(maxsize=16)
 def scan_plan(pset: PatternSet) -> ScanPlan:
-    kind_chars = {k: set(v) for k, v in _KIND_CHARS.items()}
+    kind_chars = {k: set(v) for k, v in pset.lexicon("kind_opener").items()}
     for kind, lexes in _KIND_LEXICONS.items():
         for lex in lexes:
             kind_chars[kind].update(w[0] for w in pset.lexicon(lex) if w)
     units = set().union(*kind_chars.values()) - set(".-/—~～至到:：")
     unit_class = "".join(sorted(regex.escape(c) for c in units))
-    word_list = sorted(list(_ANCHOR_WORDS) + list(pset.lexicon("currency_symbol")), key=len, reverse=True)
+    anchor_words = {w: "date" for w in _DATE_WORDS}
+    anchor_words.update(pset.lexicon("anchor_word"))
+    anchor_words.update({w: "money" for w in pset.lexicon("currency_symbol")})
+    word_list = sorted(anchor_words, key=len, reverse=True)
     words = "|".join(regex.escape(w) for w in word_list)
     # A leading class of every possible first character lets the scan skip other positions
     # fast (the alternation alone costs about a microsecond per character).
@@ -102,7 +91,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
         if id(r) in builtin and r.scan == "window" and r.kind != "veto":
             by_kind.setdefault(r.kind, []).append(r)
     return ScanPlan(
-        anchor, char_kinds,
+        anchor, char_kinds, anchor_words,
         {k: tuple(v) for k, v in by_kind.items()},
         tuple(r for r in rules if id(r) in builtin and r.scan == "window" and r.kind == "veto"),
         tuple(r for r in rules if id(r) not in builtin or r.scan == "full"))
@@ -117,7 +106,7 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
         s, e = m.span()
         word = m.group("w")
         if word:
-            out.append((s, e, frozenset((_ANCHOR_WORDS.get(word, "money"),))))
+            out.append((s, e, frozenset((plan.anchor_words[word],))))
             continue
         kinds = empty
         for c in text[e:e + _LOOK]:

@@ -306,5 +306,3 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
     d.notes["year_given"] = g.get("y") is not None or rel is not None or relm is not None
     return d
 
-
-__all__ = ["build_time", "dt"]

@@ -7,8 +7,8 @@ Builders read the named groups a rule's pattern captures:
 ``num2``/``scale2``                   the high end of a range;
 ``unit``                              the unit, classifier or currency word.
 
-A rule's ``fields`` set constants (``unit: 人`` for ``30万职工``).
-Date and duration builders live in :mod:`unionfacts.timebase`-aware code in ``dates.py``.
+A rule's ``fields`` set constants (``unit: 人`` for ``30万职工``) or switch a reading on
+(``vague``, ``fraction``, ``zhe``, ``multiplier``). Date and duration builders are in ``dates.py``.
 """
 
 from __future__ import annotations
@@ -193,7 +193,3 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
         kind in ("count", "measure", "duration") and num in ("一", "百", "千", "万", "亿")
         or kind == "money" and num in ("百", "千", "万", "亿"))
     return d
-
-
-def build_veto(c: Candidate) -> Draft:
-    return Draft("veto", c.start, c.end, None, "", c.rule.id, c.rule.priority, c.rule.order)
