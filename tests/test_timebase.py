@@ -83,3 +83,8 @@ def test_parse_published_rejects_garbage():
 def test_as_of_marker():
     (d,) = [f for f in extract("截至2023年11月底,全省技能人才总量已达1096万人") if f.kind == "date"]
     assert d.as_of and d.value == "2023-11-21/2023-11-30" and d.first == "2023-11-21"
+
+
+def test_author_is_the_byline_not_the_editor():
+    raw = "标题\n发布日期：2024-01-18\n正文第一段。\n（记者 王芳）\n责任编辑：李明\n"
+    assert META(raw)["author"] == "王芳"

@@ -77,6 +77,8 @@ def _duration(c: Candidate) -> Draft | None:
     d.extra = {"amount": n, "time_unit": name}
     if g.get("inner") or g.get("inner2"):
         d.qualifier = "at_least"
+    # 关键一年, 一个月: a lone 一 is mostly an article; 不到一个月 keeps it through its qualifier
+    d.weak_number = g.get("num") == "一" and not g.get("half")
     return d
 
 

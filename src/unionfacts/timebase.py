@@ -45,7 +45,8 @@ _DATELINE = regex.compile(
     r"(?:新华社|中新社|人民网|新华网|中新网|央视网|本报讯?|记者)[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?")
 _YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
 _SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})")
-_AUTHOR = regex.compile(r"(?:作者|记者|文|编辑)\s?[:：]\s?(?P<v>[\p{Han}·]{2,6})")
+# The author, not the editor (责任编辑, 责编): 作者：张三, （记者 王芳）, 文/李四.
+_AUTHOR = regex.compile(r"(?<![责任])(?:作者|记者|撰文|文)\s?[:：/ ]\s?(?P<v>[\p{Han}·]{2,4})(?![\p{Han}])")
 _NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
 _SURROGATES = regex.compile(r"[\ud800-\udfff]")
 _FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定)\s*$")
@@ -203,6 +204,8 @@ def detect_metadata(raw: str, norm) -> dict[str, Any]:
         if sm:
             meta["source"] = raw_view(norm, sm.start("v"), sm.end("v"))
     am = _AUTHOR.search(text, 0, header_end)
+    if am is None and len(text) > header_end:
+        am = _AUTHOR.search(text, max(header_end, len(text) - 300))  # a byline at the end
     if am:
         meta["author"] = raw_view(norm, am.start("v"), am.end("v"))
     elif found:
