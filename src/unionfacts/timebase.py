@@ -220,13 +220,15 @@ def detect_metadata(raw: str, norm) -> dict[str, Any]:
                 if nm:
                     meta["author"] = raw_view(norm, lp + nm.start("v"), lp + nm.end("v"))
                 break
-    # title: the longest of the first content lines that is not chrome, date or name
+    # title: the first content line that is a headline, not chrome, a date, a name or a sentence
+    # (a document of one line has none)
     best = None
-    for lpos, line in lines[:8]:
+    content = [ln for _, ln in lines if ln.strip()]
+    for lpos, line in lines[:8] if len(content) > 1 else ():
         s = line.strip()
         if len(s) < 6 or ">>" in s or " / " in s or "http" in s or _BARE.search(s) or _LABELED.search(s):
             continue
-        if len(s) > 60:
+        if len(s) > 60 or "。" in s or s.count("，") > 1 or s[-1] in "，。；：！？,;:!?":
             continue
         best = (lpos + line.index(s), lpos + line.index(s) + len(s))
         break
