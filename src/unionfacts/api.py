@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
-
-import regex
 from collections.abc import Iterable
 from pathlib import Path
 
 from .candidates import find_candidates
 from .dates import build_time
 from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent)
-from .normalize import Normalized, Normalizer, raw_view
+from .normalize import Normalized, Normalizer, raw_view, without_surrogates
 from .parse import Draft, build_numeric
 from .patterns import PatternSet, get_patterns
 from .resolve import apply_context, join_date_spans, select
@@ -79,13 +77,6 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
     return chosen
 
 
-_SURROGATE = regex.compile(r"[\ud800-\udfff]")
-
-
-def _clean(s: str) -> str:
-    return _SURROGATE.sub("\ufffd", s)
-
-
 def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[tuple[int, int] | None]:
     """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject of
     its own shares the one before it (97%、92%以上)."""
@@ -111,8 +102,8 @@ def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] 
     if d.kind in ("money", "count", "percent", "measure"):
         if sub:
             # a subject is read, not quoted: lone surrogates become U+FFFD so JSON can carry it
-            common["subject"] = _clean(raw_view(norm, *sub))
-            common["subject_simplified"] = _clean(norm.text[sub[0]:sub[1]])
+            common["subject"] = without_surrogates(raw_view(norm, *sub))
+            common["subject_simplified"] = without_surrogates(norm.text[sub[0]:sub[1]])
         if d.kind == "money" and "per" in d.extra:
             common["per"] = d.extra["per"]
         common.update(value=d.value, unit=d.unit, low=d.low, high=d.high)

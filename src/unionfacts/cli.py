@@ -17,7 +17,6 @@ import argparse
 import codecs
 import json
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -191,13 +190,12 @@ def _jsonl_record(line: bytes, where: str, label: str, i: int, encoding: str | N
     return Source(doc, _scrub(obj["text"]), pub if isinstance(pub, str) else default_pub, where)
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _scrub(s: str) -> str:
     """A lone surrogate (JSON ``"\\ud800"``) → U+FFFD: one code point for one, so offsets
     stay true, and the output can be UTF-8."""
-    return _LONE_SURROGATE.sub("\ufffd", s)
+    from .normalize import without_surrogates
+
+    return without_surrogates(s)
 
 
 def _jsonl_sources(path: Path, encoding: str | None, default_pub: str | None) -> Iterator[Source]:

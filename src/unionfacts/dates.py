@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .candidates import Candidate
-from .numbers import parse_number
+from .numbers import parse_number, plain
 from .parse import Draft
 from .timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
 from .timebase import future_marked, last_day, pub_date, resolve_year, valid
@@ -71,7 +71,7 @@ def _duration(c: Candidate) -> Draft | None:
     if g.get("half"):
         n += Decimal("0.5")
     letter, name = _DUR_UNIT[unit]
-    body = format(n.normalize(), "f")
+    body = plain(n)
     value = f"PT{body}{letter}" if name in ("hour", "minute", "second") else f"P{body}{letter}"
     d = Draft("duration", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
     d.extra = {"amount": n, "time_unit": name}

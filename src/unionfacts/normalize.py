@@ -40,6 +40,12 @@ for _ch in "–‒−":
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 
+def without_surrogates(s: str) -> str:
+    """``s`` with each lone surrogate replaced by U+FFFD (one code point for one), so that JSON
+    can carry it; used for strings the library reads out (subjects, titles), never for spans."""
+    return _SURROGATE.sub("\ufffd", s)
+
+
 @functools.lru_cache(maxsize=1)
 def _opencc():
     import opencc
@@ -55,7 +61,7 @@ def to_simplified(text: str) -> str:
         conv = _opencc().convert(text)
     except UnicodeEncodeError:
         # lone surrogates cannot cross into OpenCC: convert a stand-in, then put them back
-        safe = _SURROGATE.sub("\ufffd", text)
+        safe = without_surrogates(text)
         conv = to_simplified(safe)
         return "".join(o if _SURROGATE.match(o) else c for o, c in zip(text, conv))
     if len(conv) == len(text):

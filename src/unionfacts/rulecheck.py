@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import PatternError
+from .numbers import plain
 from .patterns import FACT_KINDS, PatternSet, Rule, get_patterns
 
 _MARK = re.compile(r"\[\[(.+?)\]\]")
@@ -71,7 +72,7 @@ def _field_str(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, Decimal):
-        return format(v.normalize(), "f")
+        return plain(v)
     if isinstance(v, (tuple, list)):
         return ",".join(str(x) for x in v)
     return "" if v is None else str(v)

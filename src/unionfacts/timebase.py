@@ -17,7 +17,7 @@ from typing import Any
 import regex
 
 from .models import Evidence
-from .normalize import raw_view
+from .normalize import raw_view, without_surrogates
 
 #: Relative date words → offsets from the publication date (years, months, days).
 REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
@@ -48,7 +48,6 @@ _SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{
 # The author, not the editor (责任编辑, 责编): 作者：张三, （记者 王芳）, 文/李四.
 _AUTHOR = regex.compile(r"(?<![责任])(?:作者|记者|撰文|文)\s?[:：/ ]\s?(?P<v>[\p{Han}·]{2,4})(?![\p{Han}])")
 _NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
-_SURROGATES = regex.compile(r"[\ud800-\udfff]")
 _FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定)\s*$")
 # A plan or deadline earlier in the clause: 要求各地在5月1日前完成, 确保6月底前到位.
 _FUTURE_CLAUSE = regex.compile(r"(?:要求|确保|力争|争取|务必|计划|预计|将于|拟于|定于|截止日期)[^，。；,;！？!?\n]*$")
@@ -240,5 +239,5 @@ def detect_metadata(raw: str, norm) -> dict[str, Any]:
         meta["title"] = raw_view(norm, a, b)
     for key in ("title", "source", "author"):
         if meta[key]:
-            meta[key] = _SURROGATES.sub("\ufffd", meta[key])  # JSON cannot carry lone surrogates
+            meta[key] = without_surrogates(meta[key])  # JSON cannot carry lone surrogates
     return meta
