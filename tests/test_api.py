@@ -61,6 +61,8 @@ def test_empty_text_and_type_errors():
 def test_kinds_filter():
     text = "投入500万元，建成12个站点"
     assert [f.kind for f in extract(text, kinds=["count"])] == ["count"]
+    # the filter does not change which figure wins: 3个多月 stays a duration, not a count 3个
+    assert [f.text for f in extract("3个多月里接听来电6700余次", kinds=["count"])] == ["6700余次"]
 
 
 def test_json_round_trip_keeps_decimals_as_plain_strings():

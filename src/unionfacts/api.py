@@ -53,7 +53,9 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
     text = norm.text
     drafts: list[Draft] = []
     vetoes: list[tuple[int, int]] = []
-    for c in find_candidates(pset, text, kinds):
+    # every kind competes for the text (a duration 3个多月 must still beat a count 3个 when only
+    # counts are asked for); the kinds filter applies to the result
+    for c in find_candidates(pset, text):
         if c.kind == "veto":
             vetoes.append((c.start, c.end))
             continue
