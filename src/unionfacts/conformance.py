@@ -341,6 +341,11 @@ _MONEY_WORD = regex.compile(r"[元圆圓块塊角毛]|(?<![0-9一二三四五六
 _APPROX = regex.compile(r"[多余餘几幾来來]")
 
 
+_NUMBER_SCOPES = ((_EXPONENT, "num:exponent"), (_KSUFFIX, "num:k-suffix"),
+                  (_SPOKEN, "num:spoken-digits"), (_MULTIPLIER, "num:multiplier"),
+                  (_FRACTION, "num:fraction"), (_ZHAO, "num:zhao"))
+
+
 def _number_scope(item: dict) -> str | None:
     text = item.get("text") or ""
     if item.get("value") is None:
@@ -348,19 +353,7 @@ def _number_scope(item: dict) -> str | None:
     t = fold(text)
     if _SPACED.search(t.strip()):
         return "num:spaced"
-    if _EXPONENT.search(t):
-        return "num:exponent"
-    if _KSUFFIX.search(t):
-        return "num:k-suffix"
-    if _SPOKEN.search(t):
-        return "num:spoken-digits"
-    if _MULTIPLIER.search(t):
-        return "num:multiplier"
-    if _FRACTION.search(t):
-        return "num:fraction"
-    if _ZHAO.search(t):
-        return "num:zhao"
-    return None
+    return next((reason for pat, reason in _NUMBER_SCOPES if pat.search(t)), None)
 
 
 def _judge_number(case: dict, results_ctx: dict) -> tuple[str, str | None, list, list, str | None, list]:
