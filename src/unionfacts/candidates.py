@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import regex
 
 from .errors import PatternError
+from .fastre import fast
 from .patterns import MATCH_TIMEOUT, PatternSet, Rule
 from .timebase import REL_DAY, REL_MONTH, REL_QUARTER, REL_YEAR
 
@@ -55,6 +56,8 @@ class ScanPlan:
     char_kinds: dict[str, frozenset[str]]  # a character after a number → the kinds it can open
     anchor_words: dict[str, str]  # a word that opens a figure → its kind
     by_kind: dict[str, tuple[Rule, ...]]  # built-in fact rules: tried at anchors of their kind
+    by_kinds: dict[frozenset[str], tuple[tuple[Rule, frozenset[str] | None], ...]]
+    """A set of kinds → its rules with their ``requires`` characters, filled as sets are met."""
     veto_rules: tuple[Rule, ...]     # built-in vetoes: only in windows that produced a candidate
     full_rules: tuple[Rule, ...]     # user-pack rules and ``scan: full`` rules: the whole text
 
@@ -75,7 +78,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     # A leading class of every possible first character lets the scan skip other positions
     # fast (the alternation alone costs about a microsecond per character).
     firsts = "".join(sorted({w[0] for w in word_list} | set("0123456789几数" + _NUMERALS)))
-    anchor = regex.compile(
+    anchor = fast(
         r"(?=[" + regex.escape(firsts) + r"])(?:(?P<w>" + words + r")|[0-9]++(?:[.,][0-9]++)*+"
         r"|(?<![" + _NUMERALS + r"几数])[几数]?[" + _NUMERALS + r"]++(?=[余多几]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到]))")
     char_kinds: dict[str, frozenset[str]] = {}
@@ -92,7 +95,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
             by_kind.setdefault(r.kind, []).append(r)
     return ScanPlan(
         anchor, char_kinds, anchor_words,
-        {k: tuple(v) for k, v in by_kind.items()},
+        {k: tuple(v) for k, v in by_kind.items()}, {},
         tuple(r for r in rules if id(r) in builtin and r.scan == "window" and r.kind == "veto"),
         tuple(r for r in rules if id(r) not in builtin or r.scan == "full"))
 
@@ -116,6 +119,12 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
         if kinds:
             out.append((s, e, kinds))
     return out
+
+
+def _rules_for(plan: ScanPlan, kinds: frozenset[str]) -> tuple[tuple[Rule, frozenset[str] | None], ...]:
+    """The built-in rules tried at an anchor of these kinds, in a fixed order (kinds sorted)."""
+    return tuple((r, frozenset(r.spec.requires) if r.spec.requires else None)
+                 for k in sorted(kinds) for r in plan.by_kind.get(k, ()))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -146,8 +155,13 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
                 if rule.kind != "veto":
                     spans.append((c.start, c.end))
                 yield c
-    by_kind = plan.by_kind
+    by_kinds = plan.by_kinds
     for s, e, akinds in anchors(plan, text):
+        if kinds is not None:
+            akinds = akinds & kinds
+        rules = by_kinds.get(akinds)
+        if rules is None:
+            rules = by_kinds[akinds] = _rules_for(plan, akinds)
         end = e + _AFTER
         if end > n:
             end = n
@@ -155,18 +169,19 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
         starts = (s, s - 1) if s and text[s - 1] in _SIGNS else (s,)
         if text[s] in "零〇" and e - s > 1:
             starts += (s + 1,)  # 找零十块: 零 may close the word before
-        for kind in akinds:
-            if kinds is not None and kind not in kinds:
-                continue
-            for rule in by_kind.get(kind, ()):
-                if rule.requires is not None and rule.requires.search(text, s, end) is None:
+        window = None
+        for rule, req in rules:
+            if req is not None:
+                # the rule's ``requires``: one of its characters in the window (set test)
+                if window is None:
+                    window = set(text[s:end])
+                if req.isdisjoint(window):
                     continue
-                for p in starts:
-                    m = rule.regex.match(text, p, end)  # built-in, tested: no timeout
-                    if m is not None and m.end() > p:
-                        spans.append((p, m.end()))
-                        yield Candidate(rule, p, m.end(),
-                                        {k: v for k, v in m.groupdict().items() if v is not None})
+            for p in starts:
+                m = rule.regex.match(text, p, end)  # built-in, tested: no timeout
+                if m is not None and m.end() > p:
+                    spans.append((p, m.end()))
+                    yield Candidate(rule, p, m.end(), rule.groups(m))
     if not spans:
         return
     wins = _merge([(max(0, a - _VETO_PAD), min(n, b + _VETO_PAD)) for a, b in spans])
@@ -178,12 +193,14 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
 
 def _matches(rule: Rule, text: str, a: int, b: int, timeout: float | None) -> Iterator[Candidate]:
     try:
-        found = list(rule.regex.finditer(text, a, b, timeout=timeout))
+        if timeout is None or rule.builtin:  # built-in: tested on adversarial input, see above
+            found = list(rule.regex.finditer(text, a, b))
+        else:  # user-pack rules: always compiled by regex, which has the timeout
+            found = list(rule.regex.finditer(text, a, b, timeout=timeout))
     except TimeoutError:
         raise PatternError(f"pattern timed out after {timeout} s on this text (catastrophic "
                            "backtracking?)", file=rule.file, rule=rule.id, line=rule.line) from None
     for m in found:
         if m.end() == m.start():
             continue
-        groups = {k: v for k, v in m.groupdict().items() if v is not None}
-        yield Candidate(rule, m.start(), m.end(), groups)
+        yield Candidate(rule, m.start(), m.end(), rule.groups(m))

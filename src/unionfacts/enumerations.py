@@ -85,8 +85,7 @@ def _compiled(pset: PatternSet) -> _Compiled:
     )
 
 
-def _ordinal(m: Any, comp: _Compiled) -> int | None:
-    groups = m.groupdict()
+def _ordinal(m: Any, groups: dict[str, str], comp: _Compiled) -> int | None:
     word = groups.get("word")
     if word is not None:
         return comp.sequence.get(word)
@@ -105,10 +104,12 @@ def _ordinal(m: Any, comp: _Compiled) -> int | None:
 def _markers(text: str, comp: _Compiled) -> list[_Marker]:
     found: dict[int, _Marker] = {}
     for style, rule in comp.rules:
-        for m in rule.regex.finditer(text, timeout=MATCH_TIMEOUT):
+        matches = (rule.regex.finditer(text) if rule.builtin  # built-in: tested, no timeout
+                   else rule.regex.finditer(text, timeout=MATCH_TIMEOUT))
+        for m in matches:
             if m.end() == m.start() or m.start() in found:
                 continue
-            ordinal = _ordinal(m, comp)
+            ordinal = _ordinal(m, rule.groups(m), comp)
             if ordinal is not None:
                 found[m.start()] = _Marker(style, ordinal, m.start(), m.end())
     return sorted(found.values(), key=lambda mk: mk.start)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import regex
 
+from .fastre import fast
+
 # Full-width forms → ASCII for the characters numbers, units and times are made of.
 # Chinese sentence punctuation (，。；！？) is left alone: folding ， to , would glue list
 # items into thousands separators (``100，200个``).
@@ -142,7 +144,7 @@ class Normalizer:
         if spun:
             alts = "|".join(regex.escape(s) for s in sorted(spun, key=len, reverse=True))
             parts.append(f"(?P<spun>{alts})")
-        self._scan = regex.compile("|".join(parts), regex.V1)
+        self._scan = fast("|".join(parts))
 
     def __call__(self, raw: str) -> Normalized:
         folded = fold(raw)

@@ -25,6 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import PatternError
+from .fastre import compile_fast
 
 FACT_KINDS = ("money", "count", "percent", "date", "duration", "measure")
 RULE_KINDS = FACT_KINDS + ("veto", "enum")
@@ -106,6 +107,15 @@ class Rule:
     """True for rules of the built-in pack (tested with the anchor scan, see candidates.py)."""
     requires: Any = None
     """Compiled character class of ``spec.requires`` (``None``: no precondition)."""
+    alias: dict[str, str] = field(default_factory=dict)
+    """Group names the compiled pattern numbered (``num__2``) → the rule's own (``num``)."""
+
+    def groups(self, m: Any) -> dict[str, str]:
+        """The named groups of a match that took part in it, under the rule's own names."""
+        if self.alias:
+            al = self.alias
+            return {al.get(k, k): v for k, v in m.groupdict().items() if v is not None}
+        return {k: v for k, v in m.groupdict().items() if v is not None}
 
     def examples(self) -> list[Example]:
         return [Example(text=e) if isinstance(e, str) else e for e in self.spec.examples]
@@ -251,14 +261,20 @@ def load_patterns(extra: Iterable[str | Path] = (), *, builtin: bool = True) -> 
                                file=name, rule=rid, line=_line_of(text, rid))
         expanded = _expand(spec.pattern, pset.macros, pset.lexicons, name, rid)
         try:
-            compiled = regex.compile(expanded)
+            # Built-in fact rules are only matched anchored, in a bounded window: there the
+            # faster engine, where the pattern means the same (tests/test_fastre.py runs both).
+            # Rules scanned over a text (vetoes, enumerations, ``scan: full``) keep regex, whose
+            # literal prefilters keep such scans linear; user packs keep it for its timeout.
+            fast = name in builtin_files and kind in FACT_KINDS and spec.scan == "window"
+            compiled, alias = compile_fast(expanded) if fast else (regex.compile(expanded), {})
         except (regex.error, OverflowError) as exc:
             raise PatternError(f"pattern does not compile: {exc}", file=name, rule=rid,
                                line=_line_of(text, rid)) from None
         pset.rules.append(Rule(rid, kind, spec.scan, expanded, compiled, spec.priority, order,
                                dict(spec.fields), spec, name, _line_of(text, rid), dict(pf.context),
                                name in builtin_files,
-                               regex.compile("[" + regex.escape(spec.requires) + "]") if spec.requires else None))
+                               regex.compile("[" + regex.escape(spec.requires) + "]") if spec.requires else None,
+                               alias))
     return pset
 
 

@@ -11,14 +11,13 @@ import bisect
 import functools
 from dataclasses import dataclass
 
-import regex
-
+from .fastre import fast
 from .parse import Draft
 from .patterns import PatternSet
 
 _QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
 _SUBJECT_KINDS = frozenset({"money", "count", "percent", "measure"})
-_LIST_GLUE = regex.compile(r"[、和及与,，]|以及")
+_LIST_GLUE = fast(r"[、和及与,，]|以及")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +36,12 @@ class ContextRules:
 @functools.lru_cache(maxsize=16)
 def context_rules(pset: PatternSet) -> ContextRules:
     glue = pset.alternation("qualifier_glue")
-    before = regex.compile(
+    before = fast(
         r"(?P<q>" + pset.alternation("qualifier_before") + r")(?:" + glue + r")?[ \t\u3000]*$")
-    after = regex.compile(r"[ \t\u3000]*(?P<q>" + pset.alternation("qualifier_after") + r")")
-    stop = regex.compile(pset.alternation("subject_stop"))
-    per = regex.compile(r"每(?:个|位|名|家|所)?(?P<u>[人月年天日户家周次县市区乡镇村校项场])")
-    per_after = regex.compile(r"\s?/\s?(?P<u>[人月年天日户次](?:[·.][人月年天日户次])?)")
+    after = fast(r"[ \t\u3000]*(?P<q>" + pset.alternation("qualifier_after") + r")")
+    stop = fast(pset.alternation("subject_stop"))
+    per = fast(r"每(?:个|位|名|家|所)?(?P<u>[人月年天日户家周次县市区乡镇村校项场])")
+    per_after = fast(r"\s?/\s?(?P<u>[人月年天日户次](?:[·.][人月年天日户次])?)")
     return ContextRules(before, after, pset.lexicon("qualifier_before"),
                         pset.lexicon("qualifier_after"), stop, per, per_after)
 
@@ -102,11 +101,11 @@ def _clause_end(text: str, pos: int, limit: int = 40) -> int:
 
 # What may stand between the two ends of a date span: a time of day left on the first end
 # (11:00时, 零时), 起, and the separator (至, 到, -, —).
-_SPAN_SEP = regex.compile(
+_SPAN_SEP = fast(
     r"(?:[ \t\u3000]*(?:[0-2]?[0-9][:：][0-5][0-9]|[零〇一二三四五六七八九十0-9]{1,3}[时点])时?)?"
     r"时?[ \t\u3000]*起?[ \t\u3000]*(?:至|到|-{1,2}|—{1,2}|~|～|－)[ \t\u3000]*")
-_SPAN_AND = regex.compile(r"[ \t\u3000]*(?:与|和)[ \t\u3000]*")
-_SPAN_BETWEEN = regex.compile(r"(?:之)?间")
+_SPAN_AND = fast(r"[ \t\u3000]*(?:与|和)[ \t\u3000]*")
+_SPAN_BETWEEN = fast(r"(?:之)?间")
 
 
 def _shift_year(iso: str, year: int) -> str:

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import functools
 
-import regex
-
+from .fastre import fast
 from .patterns import PatternSet
 
 _MAX = 16
@@ -34,17 +33,17 @@ def _compiled(pset: PatternSet):
     glue = pset.alternation("qualifier_glue")
     lead_alt = pset.alternation("subject_lead_verb")
     return {
-        "fwd_skip": regex.compile(r"(?:[ \t\u3000]*(?:" + qa + r"))?(?:的)?"),
-        "scope": regex.compile(r"(?:" + _SCOPE + r")"),
-        "fwd_end": regex.compile(r"[" + _BREAK + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier")
+        "fwd_skip": fast(r"(?:[ \t\u3000]*(?:" + qa + r"))?(?:的)?"),
+        "scope": fast(r"(?:" + _SCOPE + r")"),
+        "fwd_end": fast(r"[" + _BREAK + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier")
                                  + r")|(?:" + stop + r")"),
-        "back_trim": regex.compile(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
-        "back_break": regex.compile(
+        "back_trim": fast(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
+        "back_break": fast(
             r"[" + _BREAK + "0-9" + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
             r"|(?:" + stop + r")"),
-        "lead": regex.compile(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
-        "han": regex.compile(r"\p{Han}"),
-        "rate": regex.compile(r"(?:" + pset.alternation("rate_word") + r")"),
+        "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
+        "han": fast(r"\p{Han}"),
+        "rate": fast(r"(?:" + pset.alternation("rate_word") + r")"),
     }
 
 

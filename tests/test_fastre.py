@@ -1,0 +1,128 @@
+"""The two regex engines (unionfacts.fastre): the ``re`` compilation means what the rule says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import regex
+
+from unionfacts.candidates import _AFTER
+from unionfacts.fastre import HAN_RANGES, compile_fast, fast, to_re_syntax, unique_group_names
+from unionfacts.normalize import Normalizer
+from unionfacts.patterns import get_patterns
+
+ROOT = Path(__file__).resolve().parent.parent
+PSET = get_patterns()
+
+
+def test_han_ranges_are_regex_han_class():
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    ours = [m.span() for m in re.finditer("[" + HAN_RANGES + "]+", every)]
+    theirs = [m.span() for m in regex.finditer(r"\p{Han}+", every)]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"\p{Han}{2}", "[" + HAN_RANGES + "]{2}"),
+    (r"[\p{Han}A-Z]", "[" + HAN_RANGES + "A-Z]"),
+    (r"[^\p{Han}]", "[^" + HAN_RANGES + "]"),
+    (r"[]\p{Han}]", "[]" + HAN_RANGES + "]"),
+    (r"\\p{Han}", r"\\p{Han}"),  # an escaped backslash, then literal text: left alone
+    (r"[0-9]++元", r"[0-9]++元"),
+])
+def test_to_re_syntax_spells_out_han(pattern, expected):
+    assert to_re_syntax(pattern) == expected
+
+
+@pytest.mark.parametrize("pattern", [r"[[a-z]--[aeiou]]\p{Han}", r"(?:abc){e<=1}"])
+def test_to_re_syntax_refuses_what_re_reads_differently(pattern):
+    assert to_re_syntax(pattern) is None
+
+
+def test_unique_group_names_numbers_repeats():
+    src, alias = unique_group_names(r"(?P<num>[0-9]+)元|(?P<num>[一二三]+)(?P<u>[元角])|[(?P<num>)]")
+    assert src == r"(?P<num>[0-9]+)元|(?P<num__2>[一二三]+)(?P<u>[元角])|[(?P<num>)]"
+    assert alias == {"num__2": "num"}
+
+
+def test_unique_group_names_refuses_backreference_to_repeated_name():
+    assert unique_group_names(r"(?P<s>-)|(?P<s>/)(?P=s)") is None
+    assert unique_group_names(r"(?P<s>[-/])1(?P=s)2") == (r"(?P<s>[-/])1(?P=s)2", {})
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?<=月|上旬)1",      # variable-width lookbehind
+    r"\L<words>",        # named list
+    r"(?|(a)|(b))",      # branch reset
+    r"\p{Latin}",        # other scripts
+])
+def test_compile_fast_falls_back_to_regex(pattern):
+    try:
+        compiled, alias = compile_fast(pattern)
+    except regex.error:
+        return  # regex itself refuses it: the error reaches the rule loader
+    assert isinstance(compiled, regex.Pattern) and alias == {}
+
+
+def test_compile_fast_uses_re_where_it_can():
+    compiled, alias = compile_fast(r"(?<![0-9])(?P<num>[0-9]++)(?=\p{Han})|(?P<num>[一二]+)")
+    assert isinstance(compiled, re.Pattern)
+    assert alias == {"num__2": "num"}
+
+
+def test_fast_refuses_repeated_names_in_internal_patterns():
+    with pytest.raises(ValueError, match="repeated group names"):
+        fast(r"(?P<a>1)|(?P<a>2)")
+
+
+def test_bad_pattern_still_raises_regex_error():
+    with pytest.raises(regex.error):
+        compile_fast(r"(unclosed")
+
+
+# ------------------------------------------------------------- the built-in rules, both ways
+
+FAST_RULES = [r for r in PSET.rules if isinstance(r.regex, re.Pattern)]
+
+
+def _texts() -> list[str]:
+    norm = Normalizer(list(PSET.lexicon("junk")), dict(PSET.lexicon("spun")), PSET.macros["GLOSS"])
+    texts = [norm(p.read_text(encoding="utf-8")).text for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    for r in PSET.rules:
+        for ex in r.examples():
+            texts.append(norm(ex.text.replace("[[", "").replace("]]", "")).text)
+        texts.extend(norm(t).text for t in r.spec.not_)
+    return texts
+
+
+TEXTS = _texts()
+
+
+def test_most_fact_rules_run_on_re():
+    fact_rules = [r for r in PSET.rules if r.kind not in ("veto", "enum") and r.scan == "window"]
+    assert len(FAST_RULES) >= 0.9 * len(fact_rules)
+    assert not [r.id for r in FAST_RULES if r.kind in ("veto", "enum") or r.scan == "full"]
+
+
+@pytest.mark.parametrize("rule", FAST_RULES, ids=lambda r: r.id)
+def test_re_and_regex_agree_on_every_position(rule):
+    """At every position of the seeds and of every rule example, matched as the scanner does
+    (anchored, a window of ``_AFTER`` characters): the same span and the same groups."""
+    reference = regex.compile(rule.pattern)
+    tried = 0
+    for text in TEXTS:
+        for p in range(len(text)):
+            end = min(len(text), p + _AFTER + 8)
+            a = reference.match(text, p, end)
+            b = rule.regex.match(text, p, end)
+            tried += 1
+            if a is None or b is None:
+                assert a is None and b is None, (rule.id, text[p:end], a, b)
+                continue
+            assert a.span() == b.span(), (rule.id, text[p:end])
+            ga = {k: v for k, v in a.groupdict().items() if v is not None}
+            assert rule.groups(b) == ga, (rule.id, text[p:end])
+    assert tried > 10_000
+
