@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .candidates import find_candidates
 from .dates import build_time
-from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent)
+from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent,
+                     constructor)
 from .normalize import Normalized, Normalizer, raw_view, without_surrogates
 from .parse import Draft, build_numeric
 from .patterns import PatternSet, get_patterns
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measure,
            "date": Date, "duration": Duration}
+_MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
 
 
 @functools.lru_cache(maxsize=16)
@@ -113,7 +115,7 @@ def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] 
         common.update(d.extra, value=d.value)
     # the fields are built here, typed as the model declares them: skip re-validation
     # (tests/test_api.py validates every fact of the seeds against the models)
-    return _MODELS[d.kind].model_construct(**common)
+    return _MAKE[d.kind](common)
 
 
 def _extract(text: str, pset: PatternSet, kinds: frozenset[str] | None, published: str | None,

