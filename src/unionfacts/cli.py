@@ -358,6 +358,13 @@ def _error_text(exc: BaseException) -> str:
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
+def _escape_breaks(s: str) -> str:
+    # str.translate visits every character; these are rare, so look for them first
+    if "\x85" in s or "\u2028" in s or "\u2029" in s:
+        return s.translate(_LINE_BREAKS)
+    return s
+
+
 def _render(src: Source, cfg: _Settings) -> tuple[bool, str]:
     """``(True, output text)`` for a document, or ``(False, error message)``."""
     if src.error is not None or src.text is None:
@@ -369,8 +376,8 @@ def _render(src: Source, cfg: _Settings) -> tuple[bool, str]:
         doc = api.extract_document(src.text, doc_id=src.doc, published=src.published,
                                    kinds=cfg.kinds, extra_patterns=cfg.extra)
         if cfg.format == "json":
-            return True, doc.model_dump_json().translate(_LINE_BREAKS)
-        return True, "".join(line + "\n" for line in jsonl_lines(doc)).translate(_LINE_BREAKS)
+            return True, _escape_breaks(doc.model_dump_json())
+        return True, _escape_breaks("".join(line + "\n" for line in jsonl_lines(doc)))
     except Exception as exc:  # one bad document must not stop the others
         return False, _error_text(exc)
 

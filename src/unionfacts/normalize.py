@@ -140,10 +140,12 @@ class Normalizer:
         parts = [
             r"(?P<zw>[\u200b-\u200f\u2060\ufeff\u00ad])",
             # A gloss follows a Han character (or a closing bracket of an earlier gloss).
-            r"(?<=[\p{Han}])(?P<gloss>" + gloss_pattern + ")",
+            # Each alternative opens with its literal, lookbehind second: the scan skips
+            # ahead on the literals rather than testing a lookbehind at every character.
+            r"(?P<gloss>(?=\()(?<=[\p{Han}])" + gloss_pattern + ")",
             # a full-width comma between digit groups is a thousands separator: 82，225.00
             # only with a decimal part after it: 20，300 may be two list items
-            r"(?<=[0-9])(?P<comma>，)(?=[0-9]{3}(?:[，,][0-9]{3})*\.[0-9])",
+            r"(?P<comma>，)(?<=[0-9]，)(?=[0-9]{3}(?:[，,][0-9]{3})*\.[0-9])",
         ]
         if junk:
             alts = "|".join(regex.escape(j) for j in sorted(junk, key=len, reverse=True))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from .models import Document
 from .numbers import plain
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) builds per call
 #: Fields every JSONL line carries first, in this order (../shared/gold/FORMAT.md).
 GOLD_FIELDS = ("doc", "start", "end", "text", "kind", "value", "unit", "qualifier", "subject")
 
@@ -66,10 +67,11 @@ def measure_item_records(doc: Document) -> Iterable[dict]:
 def jsonl_lines(doc: Document) -> Iterable[str]:
     """JSONL lines (without newline) for one document, UTF-8 text, not ASCII-escaped: its
     facts, then the items of its numbered lists."""
+    encode = _ENCODER.encode
     for rec in fact_records(doc):
-        yield json.dumps(rec, ensure_ascii=False)
+        yield encode(rec)
     for rec in measure_item_records(doc):
-        yield json.dumps(rec, ensure_ascii=False)
+        yield encode(rec)
 
 
 def document_json(doc: Document) -> str:
