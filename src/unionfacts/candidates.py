@@ -56,7 +56,7 @@ class ScanPlan:
     char_kinds: dict[str, frozenset[str]]  # a character after a number → the kinds it can open
     anchor_words: dict[str, str]  # a word that opens a figure → its kind
     by_kind: dict[str, tuple[Rule, ...]]  # built-in fact rules: tried at anchors of their kind
-    by_kinds: dict[frozenset[str], tuple[tuple[Rule, frozenset[str] | None], ...]]
+    by_kinds: dict[frozenset[str], tuple[tuple, ...]]
     """A set of kinds → its rules with their ``requires`` characters, filled as sets are met."""
     veto_rules: tuple[Rule, ...]     # built-in vetoes: only in windows that produced a candidate
     full_rules: tuple[Rule, ...]     # user-pack rules and ``scan: full`` rules: the whole text
@@ -103,7 +103,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
 def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     """Every anchor ``(start, end, kinds)``: where a figure of those kinds can start."""
     out: list[tuple[int, int, frozenset[str]]] = []
-    char_kinds = plan.char_kinds
+    get = plan.char_kinds.get
     empty: frozenset[str] = frozenset()
     for m in plan.anchor.finditer(text):
         s, e = m.span()
@@ -113,7 +113,9 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
             continue
         kinds = empty
         for c in text[e:e + _LOOK]:
-            kinds = kinds | char_kinds.get(c, empty)
+            k = get(c)
+            if k is not None and k is not kinds:
+                kinds = k if kinds is empty else kinds | k
         if "." in m.group() and _DOTTED_DATE.match(m.group()):
             kinds = kinds | {"date"}  # 2024.03.06
         if kinds:
@@ -121,9 +123,10 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     return out
 
 
-def _rules_for(plan: ScanPlan, kinds: frozenset[str]) -> tuple[tuple[Rule, frozenset[str] | None], ...]:
-    """The built-in rules tried at an anchor of these kinds, in a fixed order (kinds sorted)."""
-    return tuple((r, frozenset(r.spec.requires) if r.spec.requires else None)
+def _rules_for(plan: ScanPlan, kinds: frozenset[str]) -> tuple[tuple, ...]:
+    """The built-in rules tried at an anchor of these kinds, in a fixed order (kinds sorted):
+    ``(rule, its requires characters or None, its bound match, its bound groups)``."""
+    return tuple((r, frozenset(r.spec.requires) if r.spec.requires else None, r.regex.match, r.groups)
                  for k in sorted(kinds) for r in plan.by_kind.get(k, ()))
 
 
@@ -170,7 +173,7 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
         if text[s] in "零〇" and e - s > 1:
             starts += (s + 1,)  # 找零十块: 零 may close the word before
         window = None
-        for rule, req in rules:
+        for rule, req, match, groups in rules:
             if req is not None:
                 # the rule's ``requires``: one of its characters in the window (set test)
                 if window is None:
@@ -178,10 +181,12 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
                 if req.isdisjoint(window):
                     continue
             for p in starts:
-                m = rule.regex.match(text, p, end)  # built-in, tested: no timeout
-                if m is not None and m.end() > p:
-                    spans.append((p, m.end()))
-                    yield Candidate(rule, p, m.end(), rule.groups(m))
+                m = match(text, p, end)  # built-in, tested: no timeout
+                if m is not None:
+                    b = m.end()
+                    if b > p:
+                        spans.append((p, b))
+                        yield Candidate(rule, p, b, groups(m))
     if not spans:
         return
     wins = _merge([(max(0, a - _VETO_PAD), min(n, b + _VETO_PAD)) for a, b in spans])
