@@ -38,8 +38,12 @@ _SIGNS = "-−负"
 _DOTTED_DATE = regex.compile(r"(?:1[89]|20)[0-9]{2}\.[0-9]")
 _KIND_LEXICONS = {"money": ("currency",), "count": ("classifier", "person_noun"),
                   "measure": ("measure_unit",)}
-@dataclass(frozen=True, slots=True)
+
+
+@dataclass(slots=True)  # not frozen: a frozen __init__ sets each field through object.__setattr__
 class Candidate:
+    """One match of one rule; nothing changes it after the scan."""
+
     rule: Rule
     start: int
     end: int
