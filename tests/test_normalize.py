@@ -38,3 +38,41 @@ def test_spun_word_maps_to_its_whole_raw_block():
 
 def test_empty_text():
     assert NORM("").text == ""
+
+
+def test_same_length_spun_word_reads_in_its_plain_form_and_the_raw_script():
+    n = NORM("全省已樹立下層組織14.14萬個")
+    i = n.text.index("基层组织")
+    assert raw_view(n, i, i + 4) == "基層組織"  # Traditional text: the plain form in Traditional
+    n = NORM("全省已树立下层组织14.14万个")
+    i = n.text.index("基层组织")
+    assert raw_view(n, i, i + 4) == "基层组织"
+    assert n.to_raw(i, i + 4) == (5, 9)
+
+
+def test_spun_word_is_matched_across_a_pinyin_gloss():
+    raw = "下層(céng)組織(zhī)14萬個"
+    n = NORM(raw)
+    assert n.text == "基层组织14万个"
+    a, b = n.to_raw(0, 4)
+    assert raw[a:b] == "下層(céng)組織"
+
+
+SPUN = "在年夜会上表扬优良职工，扶植步队，展开运动20场"
+PLAIN = "表扬优良职工，展开运动20场"
+
+
+def test_context_words_fold_only_in_a_text_with_spinner_marks():
+    n = NORM(SPUN)
+    assert n.spun and "优秀职工" in n.text and "开展活动20场" in n.text and "表彰" in n.text
+    n = NORM(PLAIN)  # no spinner marks: 优良, 运动 are real words and stay
+    assert not n.spun and n.text == PLAIN
+    n = NORM("在年夜会上表扬优良职工")  # one mark is not enough evidence
+    assert not n.spun and "优良职工" in n.text
+
+
+def test_spun_context_subjects():
+    from unionfacts import extract
+
+    [f] = [f for f in extract(SPUN) if f.kind == "count"]
+    assert (f.text, f.subject) == ("20场", "活动")

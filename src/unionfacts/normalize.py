@@ -63,6 +63,20 @@ def _opencc():
     return opencc.OpenCC("t2s")
 
 
+@functools.lru_cache(maxsize=1)
+def _opencc_s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional, for the few words the library writes into a Traditional
+    text's own script (a spun word's plain form); the length kept, else ``text`` unchanged."""
+    conv = _opencc_s2t().convert(without_surrogates(text))
+    return conv if len(conv) == len(text) else text
+
+
 def to_simplified(text: str) -> str:
     """Traditional → Simplified, guaranteed to keep the length (and so every offset)."""
     if not text:
@@ -85,7 +99,8 @@ def to_simplified(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """The length-preserving part of normalisation: width fold, then script fold."""
+    """The length-preserving part of normalisation: width fold, then script fold (what
+    ``Normalizer`` does first, spelled out there to see whether the script fold changed it)."""
     return to_simplified(_FOLD_SCAN.sub(_fold_char, text))
 
 
@@ -94,8 +109,9 @@ class Normalized:
     """The cleaned view ``text`` of ``raw`` and the map between them.
 
     The map is a list of runs: run ``k`` covers ``text[t_starts[k]:t_starts[k+1]]`` and
-    ``raw[r_starts[k]:r_ends[k]]``. An identity run has equal lengths on both sides; a
-    replacement run (a spun word folded to its plain form) maps as one block.
+    ``raw[r_starts[k]:r_ends[k]]``. An identity run has equal lengths on both sides. A
+    replacement run (a spun word folded to its plain form, listed in ``replaced``) maps
+    character by character when both sides have one length, else as one block.
     """
 
     raw: str
@@ -103,6 +119,13 @@ class Normalized:
     t_starts: tuple[int, ...]
     r_starts: tuple[int, ...]
     r_ends: tuple[int, ...]
+    replaced: frozenset[int] = frozenset()
+    """The replacement runs (a spun word → its plain form), even when both have one length."""
+    spun: bool = False
+    """Whether the text showed a synonym spinner's marks, so that ``spun_context`` applied."""
+    traditional: bool = False
+    """Whether the script fold changed the text: words the library writes into it (a spun
+    word's plain form) are then given in Traditional script."""
 
     def _run(self, pos: int) -> int:
         return bisect.bisect_right(self.t_starts, pos) - 1
@@ -133,11 +156,24 @@ class Normalized:
         return self.raw_start(start), self.raw_end(end)
 
 
-class Normalizer:
-    """Built once per pattern set: the deletion/replacement scan is compiled from lexicons."""
+#: A text is read as spinner output (and ``spun_context`` applies) when it holds at least
+#: this many distinct ``spun`` words: words no writer uses, that a synonym spinner leaves.
+SPUN_EVIDENCE = 2
 
-    def __init__(self, junk: list[str], spun: dict[str, str], gloss_pattern: str) -> None:
-        parts = [
+
+class Normalizer:
+    """Built once per pattern set: the deletion/replacement scan is compiled from lexicons.
+
+    Spun words come in two lists. ``spun`` holds spinner output that is no word of its own
+    (``年夜`` for 大, ``平易近`` for 民): folded back in every text. ``spun_context`` holds
+    spinner output that is also a real word (``优良`` for 优秀, ``运动`` for 活动): folded back
+    only in a text that shows ``SPUN_EVIDENCE`` distinct words of the first list. A pinyin
+    gloss may sit inside a spun word (``下層(céng)組織``); the word is matched across it.
+    """
+
+    def __init__(self, junk: list[str], spun: dict[str, str], gloss_pattern: str,
+                 spun_context: dict[str, str] | None = None) -> None:
+        self._parts = [
             r"(?P<zw>[\u200b-\u200f\u2060\ufeff\u00ad])",
             # A gloss follows a Han character (or a closing bracket of an earlier gloss).
             # Each alternative opens with its literal, lookbehind second: the scan skips
@@ -149,22 +185,52 @@ class Normalizer:
         ]
         if junk:
             alts = "|".join(regex.escape(j) for j in sorted(junk, key=len, reverse=True))
-            parts.append(f"(?P<junk>{alts})")
+            self._parts.append(f"(?P<junk>{alts})")
+        self._gloss = gloss_pattern
+        self._strip_gloss = fast(gloss_pattern)
         self._spun = dict(spun)
+        self._context = {k: v for k, v in (spun_context or {}).items() if k not in self._spun}
+        self._plain = {**self._context, **self._spun}
+        self._scan = self._compile(self._spun)
+        self._context_scan = None
+
+    def _compile(self, spun: dict[str, str]):
+        parts = list(self._parts)
         if spun:
-            alts = "|".join(regex.escape(s) for s in sorted(spun, key=len, reverse=True))
+            gap = "(?:" + self._gloss + ")?"
+            alts = "|".join(gap.join(regex.escape(c) for c in w)
+                            for w in sorted(spun, key=len, reverse=True))
             parts.append(f"(?P<spun>{alts})")
-        self._scan = fast("|".join(parts))
+        return fast("|".join(parts))
+
+    def _spun_key(self, m) -> str:
+        w = m.group()
+        return w if w in self._spun or w in self._context else self._strip_gloss.sub("", w)
+
+    def _matches(self, folded: str) -> tuple[list, bool]:
+        """The deletions and replacements of the text, and whether it reads as spun."""
+        found = list(self._scan.finditer(folded))
+        if self._context:
+            marks = {self._spun_key(m) for m in found if m.lastgroup == "spun"}
+            if len(marks) >= SPUN_EVIDENCE:
+                if self._context_scan is None:  # compiled when the first spun text comes
+                    self._context_scan = self._compile(self._plain)
+                return list(self._context_scan.finditer(folded)), True
+        return found, False
 
     def __call__(self, raw: str) -> Normalized:
-        folded = fold(raw)
+        width = _FOLD_SCAN.sub(_fold_char, raw)
+        folded = to_simplified(width)
         pieces: list[str] = []
         t_starts: list[int] = []
         r_starts: list[int] = []
         r_ends: list[int] = []
+        replaced: list[int] = []
         tpos = 0
         last = 0
-        for m in self._scan.finditer(folded):
+        plain = self._plain
+        found, spun = self._matches(folded)
+        for m in found:
             a, b = m.span()
             if a > last:
                 t_starts.append(tpos)
@@ -173,7 +239,8 @@ class Normalizer:
                 pieces.append(folded[last:a])
                 tpos += a - last
             if m.lastgroup in ("spun", "comma"):
-                rep = self._spun[m.group()] if m.lastgroup == "spun" else ","
+                rep = plain[self._spun_key(m)] if m.lastgroup == "spun" else ","
+                replaced.append(len(t_starts))
                 t_starts.append(tpos)
                 r_starts.append(a)
                 r_ends.append(b)
@@ -185,7 +252,8 @@ class Normalizer:
             r_starts.append(last)
             r_ends.append(len(folded))
             pieces.append(folded[last:])
-        return Normalized(raw, "".join(pieces), tuple(t_starts), tuple(r_starts), tuple(r_ends))
+        return Normalized(raw, "".join(pieces), tuple(t_starts), tuple(r_starts), tuple(r_ends),
+                          frozenset(replaced), spun, folded != width)
 
 
 def raw_view(norm: Normalized, start: int, end: int) -> str:
@@ -203,10 +271,12 @@ def raw_view(norm: Normalized, start: int, end: int) -> str:
         t1 = norm.t_starts[k + 1] if k + 1 < n else len(norm.text)
         seg_end = min(end, t1)
         r0 = norm.r_starts[k]
-        if norm.r_ends[k] - r0 == t1 - t0:
+        if k not in norm.replaced:
             out.append(norm.raw[r0 + (pos - t0):r0 + (seg_end - t0)])
         else:
-            out.append(norm.text[pos:seg_end])
+            # the plain form, in the raw text's script: 下層組織 → 基層組織, not 基层组织
+            rep = norm.text[pos:seg_end]
+            out.append(to_traditional(rep) if norm.traditional else rep)
         pos = seg_end
         k += 1
     return "".join(out)

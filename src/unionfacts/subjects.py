@@ -101,14 +101,27 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     if b2 - a2 > _MAX:
         a2 = b2 - _MAX
     if b2 - a2 == 1 and cut is not None and cut.end() == a2 and c["han"].match(cut.group()):
-        # one character left after a stop word is the tail of a compound (发放慰问金): keep the
-        # word the stop list cut off
-        a2 = cut.start()
-    if kind == "percent" and b2 > a2:
-        # a rate is named by its rate word: 建会率分别动态 → …建会率
+        # one character left after a stop word is the tail of a compound (发放慰问金, 规上企业
+        # 参与面): the stop word is no break there; read on back to the break before it
+        a2 = lo
+        for m in c["back_break"].finditer(text, lo, cut.start()):
+            a2 = m.end()
+        a2 = _trim(text, a2, b2)[0]
+    if kind == "percent":
+        # a rate is named by its rate word: 建会率分别动态 → …建会率; when a stop word cut
+        # the phrase after it (建会率分别动态保持在97%), the rate word earlier in the clause
         last = None
         for m in c["rate"].finditer(text, a2, b2):
             last = m
+        if last is None:
+            for m in c["rate"].finditer(text, lo, a2):
+                last = m
+            if last is not None and not any(ch in _BREAK for ch in text[last.end():a2]):
+                b_start = lo
+                for m in c["back_break"].finditer(text, lo, last.start()):
+                    b_start = m.end()
+                a2, b2 = _trim(text, b_start, last.end())
+                last = None
         if last is not None:
             b2 = last.end()
     if b2 > a2 and c["han"].search(text, a2, b2):

@@ -43,6 +43,7 @@ _LABELED = regex.compile(
 _BARE = regex.compile(r"(?:^|(?<=[\s|]))" + _DATE_CORE)
 _DATELINE = regex.compile(
     r"(?:新华社|中新社|人民网|新华网|中新网|央视网|本报讯?|记者)[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?")
+_TITLE_LABEL = regex.compile(r"(?:原题目|原标题|标题|题目)\s?[:：]\s?")
 _YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
 _SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})")
 # The author, not the editor (责任编辑, 责编): 作者：张三, （记者 王芳）, 文/李四.
@@ -233,9 +234,9 @@ def detect_metadata(raw: str, norm) -> dict[str, Any]:
         break
     if best:
         a, b = best
-        pre = regex.match(r"(?:原题目|原标题|标题|题目)\s?[:：]\s?", text[a:b])
+        pre = _TITLE_LABEL.match(text, a, b)
         if pre:
-            a += pre.end()
+            a = pre.end()
         meta["title"] = raw_view(norm, a, b)
     for key in ("title", "source", "author"):
         if meta[key]:
