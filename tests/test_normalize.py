@@ -76,3 +76,16 @@ def test_spun_context_subjects():
 
     [f] = [f for f in extract(SPUN) if f.kind == "count"]
     assert (f.text, f.subject) == ("20场", "活动")
+
+
+def test_traditional_forms_are_what_opencc_s2t_gives():
+    import opencc
+
+    pset = get_patterns()
+    table = pset.lexicon("spun_traditional")
+    s2t = opencc.OpenCC("s2t")
+    plain = set(pset.lexicon("spun").values()) | set(pset.lexicon("spun_context").values())
+    assert set(table) <= plain
+    assert {w: s2t.convert(w) for w in table} == dict(table)
+    # every plain form that s2t changes (keeping its length) is in the table
+    assert {w for w in plain if s2t.convert(w) != w and len(s2t.convert(w)) == len(w)} == set(table)

@@ -28,7 +28,7 @@ _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
 @functools.lru_cache(maxsize=16)
 def _normalizer(pset: PatternSet) -> Normalizer:
     return Normalizer(list(pset.lexicon("junk")), dict(pset.lexicon("spun")), pset.macros["GLOSS"],
-                      dict(pset.lexicon("spun_context")))
+                      dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
 
 
 def _patterns(extra_patterns: Iterable[str | Path] | None) -> PatternSet:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -61,20 +61,6 @@ def _opencc():
     import opencc
 
     return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=1)
-def _opencc_s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
-def to_traditional(text: str) -> str:
-    """Simplified → Traditional, for the few words the library writes into a Traditional
-    text's own script (a spun word's plain form); the length kept, else ``text`` unchanged."""
-    conv = _opencc_s2t().convert(without_surrogates(text))
-    return conv if len(conv) == len(text) else text
 
 
 def to_simplified(text: str) -> str:
@@ -125,7 +111,8 @@ class Normalized:
     """Whether the text showed a synonym spinner's marks, so that ``spun_context`` applied."""
     traditional: bool = False
     """Whether the script fold changed the text: words the library writes into it (a spun
-    word's plain form) are then given in Traditional script."""
+    word's plain form) are then given in Traditional script, from ``traditional_forms``."""
+    traditional_forms: dict[str, str] = field(default_factory=dict)
 
     def _run(self, pos: int) -> int:
         return bisect.bisect_right(self.t_starts, pos) - 1
@@ -172,7 +159,8 @@ class Normalizer:
     """
 
     def __init__(self, junk: list[str], spun: dict[str, str], gloss_pattern: str,
-                 spun_context: dict[str, str] | None = None) -> None:
+                 spun_context: dict[str, str] | None = None,
+                 spun_traditional: dict[str, str] | None = None) -> None:
         self._parts = [
             r"(?P<zw>[\u200b-\u200f\u2060\ufeff\u00ad])",
             # A gloss follows a Han character (or a closing bracket of an earlier gloss).
@@ -191,6 +179,7 @@ class Normalizer:
         self._spun = dict(spun)
         self._context = {k: v for k, v in (spun_context or {}).items() if k not in self._spun}
         self._plain = {**self._context, **self._spun}
+        self._traditional = {k: v for k, v in (spun_traditional or {}).items() if len(k) == len(v)}
         self._scan = self._compile(self._spun)
         self._context_scan = None
 
@@ -253,7 +242,7 @@ class Normalizer:
             r_ends.append(len(folded))
             pieces.append(folded[last:])
         return Normalized(raw, "".join(pieces), tuple(t_starts), tuple(r_starts), tuple(r_ends),
-                          frozenset(replaced), spun, folded != width)
+                          frozenset(replaced), spun, folded != width, self._traditional)
 
 
 def raw_view(norm: Normalized, start: int, end: int) -> str:
@@ -275,8 +264,10 @@ def raw_view(norm: Normalized, start: int, end: int) -> str:
             out.append(norm.raw[r0 + (pos - t0):r0 + (seg_end - t0)])
         else:
             # the plain form, in the raw text's script: 下層組織 → 基層組織, not 基层组织
-            rep = norm.text[pos:seg_end]
-            out.append(to_traditional(rep) if norm.traditional else rep)
+            plain = norm.text[t0:t1]
+            if norm.traditional:
+                plain = norm.traditional_forms.get(plain, plain)
+            out.append(plain[pos - t0:seg_end - t0])
         pos = seg_end
         k += 1
     return "".join(out)
