@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 from dataclasses import dataclass, field
 
 import regex
@@ -149,19 +150,21 @@ SPUN_EVIDENCE = 2
 
 
 class Normalizer:
-    """Built once per pattern set: the deletion/replacement scan is compiled from lexicons.
+    """Built once per pattern set: the deletion/replacement scans are compiled from lexicons.
 
-    Spun words come in two lists. ``spun`` holds spinner output that is no word of its own
-    (``年夜`` for 大, ``平易近`` for 民): folded back in every text. ``spun_context`` holds
-    spinner output that is also a real word (``优良`` for 优秀, ``运动`` for 活动): folded back
-    only in a text that shows ``SPUN_EVIDENCE`` distinct words of the first list. A pinyin
-    gloss may sit inside a spun word (``下層(céng)組織``); the word is matched across it.
+    Two passes. The first deletes pinyin glosses, zero-width characters and junk tokens (and
+    reads a full-width thousands comma as ``,``). The second, over what is left, folds spun
+    words back — so that a gloss or junk token inside a spun word (``下層(céng)組織``) does not
+    hide it. Spun words come in two lists: ``spun`` holds spinner output that is no word of
+    its own (``年夜`` for 大, ``平易近`` for 民), folded back in every text; ``spun_context``
+    holds spinner output that is also a real word (``优良`` for 优秀, ``运动`` for 活动), folded
+    back only in a text that shows ``SPUN_EVIDENCE`` distinct words of the first list.
     """
 
     def __init__(self, junk: list[str], spun: dict[str, str], gloss_pattern: str,
                  spun_context: dict[str, str] | None = None,
                  spun_traditional: dict[str, str] | None = None) -> None:
-        self._parts = [
+        parts = [
             r"(?P<zw>[\u200b-\u200f\u2060\ufeff\u00ad])",
             # A gloss follows a Han character (or a closing bracket of an earlier gloss).
             # Each alternative opens with its literal, lookbehind second: the scan skips
@@ -172,77 +175,140 @@ class Normalizer:
             r"(?P<comma>，)(?<=[0-9]，)(?=[0-9]{3}(?:[，,][0-9]{3})*\.[0-9])",
         ]
         if junk:
-            alts = "|".join(regex.escape(j) for j in sorted(junk, key=len, reverse=True))
-            self._parts.append(f"(?P<junk>{alts})")
-        self._gloss = gloss_pattern
-        self._strip_gloss = fast(gloss_pattern)
+            parts.append("(?P<junk>" + _alternation(junk) + ")")
+        self._scan = fast("|".join(parts))
         self._spun = dict(spun)
         self._context = {k: v for k, v in (spun_context or {}).items() if k not in self._spun}
         self._plain = {**self._context, **self._spun}
+        self._spun_scan = fast(_alternation(self._spun)) if self._spun else None
+        self._context_scan = None  # compiled when the first spun text comes
         self._traditional = {k: v for k, v in (spun_traditional or {}).items() if len(k) == len(v)}
-        self._scan = self._compile(self._spun)
-        self._context_scan = None
-
-    def _compile(self, spun: dict[str, str]):
-        parts = list(self._parts)
-        if spun:
-            gap = "(?:" + self._gloss + ")?"
-            alts = "|".join(gap.join(regex.escape(c) for c in w)
-                            for w in sorted(spun, key=len, reverse=True))
-            parts.append(f"(?P<spun>{alts})")
-        return fast("|".join(parts))
-
-    def _spun_key(self, m) -> str:
-        w = m.group()
-        return w if w in self._spun or w in self._context else self._strip_gloss.sub("", w)
-
-    def _matches(self, folded: str) -> tuple[list, bool]:
-        """The deletions and replacements of the text, and whether it reads as spun."""
-        found = list(self._scan.finditer(folded))
-        if self._context:
-            marks = {self._spun_key(m) for m in found if m.lastgroup == "spun"}
-            if len(marks) >= SPUN_EVIDENCE:
-                if self._context_scan is None:  # compiled when the first spun text comes
-                    self._context_scan = self._compile(self._plain)
-                return list(self._context_scan.finditer(folded)), True
-        return found, False
 
     def __call__(self, raw: str) -> Normalized:
         width = _FOLD_SCAN.sub(_fold_char, raw)
         folded = to_simplified(width)
-        pieces: list[str] = []
-        t_starts: list[int] = []
-        r_starts: list[int] = []
-        r_ends: list[int] = []
-        replaced: list[int] = []
-        tpos = 0
-        last = 0
+        first = self._deletions(raw, folded, width)
+        if self._spun_scan is None:
+            return first
+        found = list(self._spun_scan.finditer(first.text))
+        if not found:
+            return first
+        spun = False
+        if self._context and len({m.group() for m in found}) >= SPUN_EVIDENCE:
+            if self._context_scan is None:
+                self._context_scan = fast(_alternation(self._plain))
+            found = list(self._context_scan.finditer(first.text))
+            spun = True
         plain = self._plain
-        found, spun = self._matches(folded)
-        for m in found:
-            a, b = m.span()
-            if a > last:
+        return _compose(first, [(m.start(), m.end(), plain[m.group()]) for m in found], spun)
+
+    def _deletions(self, raw: str, folded: str, width: str) -> Normalized:
+        """The first pass. When every match is a deletion the kept runs simply lie between
+        the matches; a glossed text has a match after every character, so that common case
+        is built with comprehensions rather than a step per match."""
+        found = list(self._scan.finditer(folded))
+        traditional = folded != width
+        if any(m.lastgroup == "comma" for m in found):
+            return _compose(Normalized(raw, folded, (0,), (0,), (len(folded),), frozenset(), False,
+                                       traditional, self._traditional),
+                            [(m.start(), m.end(), "," if m.lastgroup == "comma" else "") for m in found],
+                            False)
+        n = len(folded)
+        keep = [(a, b) for a, b in zip([0, *[m.end() for m in found]], [*[m.start() for m in found], n])
+                if b > a]
+        if not keep:
+            last = found[-1].end() if found else 0
+            keep = [(last, n)]
+        r_starts = tuple([a for a, _ in keep])
+        r_ends = tuple([b for _, b in keep])
+        t_starts = tuple(itertools.accumulate([b - a for a, b in keep[:-1]], initial=0))
+        return Normalized(raw, "".join([folded[a:b] for a, b in keep]), t_starts, r_starts, r_ends,
+                          frozenset(), False, traditional, self._traditional)
+
+
+def _alternation(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _compose(norm: Normalized, edits: list[tuple[int, int, str]], spun: bool) -> Normalized:
+    """``norm`` with the spans ``edits`` of its text (sorted, apart) replaced — by ``""`` for a
+    deletion — and the map carried through to the raw text: kept text keeps the runs it had,
+    a replaced span becomes one run over the raw text it came from."""
+    text = norm.text
+    ts, rs, re_ = norm.t_starts, norm.r_starts, norm.r_ends
+    nruns = len(ts)
+    pieces: list[str] = []
+    t_starts: list[int] = []
+    r_starts: list[int] = []
+    r_ends: list[int] = []
+    replaced: list[int] = []
+    tpos = 0
+
+    def keep(x: int, y: int) -> None:
+        """Carry text ``[x, y)`` over with its runs; the runs wholly inside are copied in bulk
+        (a glossed text has a run per character)."""
+        nonlocal tpos
+        pieces.append(text[x:y])
+        k = bisect.bisect_right(ts, x) - 1
+        last = bisect.bisect_right(ts, y - 1) - 1
+        shift = tpos - x
+        while x < y:
+            t0 = ts[k]
+            if k + 1 < last and not norm.replaced:
+                # runs k+1 … last-1 lie wholly inside: shift their text starts, keep the rest
                 t_starts.append(tpos)
-                r_starts.append(last)
-                r_ends.append(a)
-                pieces.append(folded[last:a])
-                tpos += a - last
-            if m.lastgroup in ("spun", "comma"):
-                rep = plain[self._spun_key(m)] if m.lastgroup == "spun" else ","
+                r_starts.append(rs[k] + (x - t0))
+                r_ends.append(re_[k])
+                t_starts.extend([t + shift for t in ts[k + 1:last]])
+                r_starts.extend(rs[k + 1:last])
+                r_ends.extend(re_[k + 1:last])
+                x = ts[last]
+                tpos = x + shift
+                k = last
+                continue
+            t1 = ts[k + 1] if k + 1 < nruns else len(text)
+            q = min(y, t1)
+            if k in norm.replaced:  # a replacement of the earlier pass: one block still
                 replaced.append(len(t_starts))
-                t_starts.append(tpos)
-                r_starts.append(a)
-                r_ends.append(b)
-                pieces.append(rep)
-                tpos += len(rep)
-            last = b
-        if last < len(folded) or not t_starts:
+                r_starts.append(rs[k])
+                r_ends.append(re_[k])
+            else:
+                r_starts.append(rs[k] + (x - t0))
+                r_ends.append(rs[k] + (q - t0))
             t_starts.append(tpos)
-            r_starts.append(last)
-            r_ends.append(len(folded))
-            pieces.append(folded[last:])
-        return Normalized(raw, "".join(pieces), tuple(t_starts), tuple(r_starts), tuple(r_ends),
-                          frozenset(replaced), spun, folded != width, self._traditional)
+            tpos += q - x
+            x = q
+            k += 1
+
+    bisect_right = bisect.bisect_right
+    pos = 0
+    for a, b, rep in edits:
+        if a > pos:
+            keep(pos, a)
+        if rep:
+            replaced.append(len(t_starts))
+            t_starts.append(tpos)
+            ka = bisect_right(ts, a) - 1
+            kb = bisect_right(ts, b - 1) - 1
+            if norm.replaced:
+                r_starts.append(norm.raw_start(a))
+                r_ends.append(norm.raw_end(b))
+            else:  # identity runs only: a text index maps by its run's offset
+                r_starts.append(rs[ka] + (a - ts[ka]))
+                r_ends.append(rs[kb] + (b - ts[kb]))
+            pieces.append(rep)
+            tpos += len(rep)
+        pos = b
+    if pos < len(text):
+        keep(pos, len(text))
+    if not t_starts:
+        end = norm.raw_end(len(text)) if text else 0
+        t_starts.append(0)
+        r_starts.append(end)
+        r_ends.append(len(norm.raw) if not text else end)
+        pieces.append("")
+    return Normalized(norm.raw, "".join(pieces), tuple(t_starts), tuple(r_starts), tuple(r_ends),
+                      frozenset(replaced), spun, norm.traditional, norm.traditional_forms)
 
 
 def raw_view(norm: Normalized, start: int, end: int) -> str:
