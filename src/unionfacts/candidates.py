@@ -84,7 +84,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     firsts = "".join(sorted({w[0] for w in word_list} | set("0123456789几数" + _NUMERALS)))
     anchor = fast(
         r"(?=[" + regex.escape(firsts) + r"])(?:(?P<w>" + words + r")|[0-9]++(?:[.,][0-9]++)*+"
-        r"|(?<![" + _NUMERALS + r"几数])[几数]?[" + _NUMERALS + r"]++(?=[余多几]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到]))")
+        r"|(?<![" + _NUMERALS + r"几数])[几数上]?[" + _NUMERALS + r"]++(?=[余多几]?[万亿]?[余多]?[" + unit_class + r"~～\-—至到]))")
     char_kinds: dict[str, frozenset[str]] = {}
     for kind, chars in kind_chars.items():
         for ch in chars:
@@ -174,8 +174,8 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
             end = n
         # a sign before the number (-22.2%, 负3.9%) starts the match one character earlier
         starts = (s, s - 1) if s and text[s - 1] in _SIGNS else (s,)
-        if text[s] in "零〇" and e - s > 1:
-            starts += (s + 1,)  # 找零十块: 零 may close the word before
+        if text[s] in "零〇上" and e - s > 1:
+            starts += (s + 1,)  # 找零十块: 零 may close the word before; 上千名 but 线上一个
         window = None
         for rule, req, match, groups in rules:
             if req is not None:
