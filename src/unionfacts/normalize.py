@@ -113,7 +113,7 @@ class Normalized:
     traditional: bool = False
     """Whether the script fold changed the text: words the library writes into it (a spun
     word's plain form) are then given in Traditional script, from ``traditional_forms``."""
-    traditional_forms: dict[str, str] = field(default_factory=dict)
+    traditional_forms: dict[str, str] = field(default_factory=dict, compare=False)
 
     def _run(self, pos: int) -> int:
         return bisect.bisect_right(self.t_starts, pos) - 1
