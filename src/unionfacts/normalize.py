@@ -51,6 +51,11 @@ def _fold_char(m) -> str:
     return _FOLD_CHAR[m.group()]
 
 
+def fold_width(text: str) -> str:
+    """Full-width digits, letters and signs to ASCII, one character for one."""
+    return _FOLD_SCAN.sub(_fold_char, text)
+
+
 def without_surrogates(s: str) -> str:
     """``s`` with each lone surrogate replaced by U+FFFD (one code point for one), so that JSON
     can carry it; used for strings the library reads out (subjects, titles), never for spans."""
@@ -86,9 +91,8 @@ def to_simplified(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """The length-preserving part of normalisation: width fold, then script fold (what
-    ``Normalizer`` does first, spelled out there to see whether the script fold changed it)."""
-    return to_simplified(_FOLD_SCAN.sub(_fold_char, text))
+    """The length-preserving part of normalisation: width fold, then script fold."""
+    return to_simplified(fold_width(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +189,7 @@ class Normalizer:
         self._traditional = {k: v for k, v in (spun_traditional or {}).items() if len(k) == len(v)}
 
     def __call__(self, raw: str) -> Normalized:
-        width = _FOLD_SCAN.sub(_fold_char, raw)
+        width = fold_width(raw)  # fold(), in its two steps: did the script fold change it?
         folded = to_simplified(width)
         first = self._deletions(raw, folded, width)
         if self._spun_scan is None:
