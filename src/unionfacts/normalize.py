@@ -178,9 +178,15 @@ class Normalizer:
             # only with a decimal part after it: 20，300 may be two list items
             r"(?P<comma>，)(?<=[0-9]，)(?=[0-9]{3}(?:[，,][0-9]{3})*\.[0-9])",
         ]
+        firsts = "\u200b-\u200f\u2060\ufeff\u00ad(，"
         if junk:
             parts.append("(?P<junk>" + _alternation(junk) + ")")
-        self._scan = fast("|".join(parts))
+            firsts += _firsts(junk)
+        # The leading class of every first character lets the scan pass other characters
+        # without trying each alternative there: 3 × faster on the benchmark corpus. (A plain
+        # alternation of words needs no such class: ``re`` derives it, and one in front of
+        # it was measured slower.)
+        self._scan = fast("(?=[" + firsts + "])(?:" + "|".join(parts) + ")")
         self._spun = dict(spun)
         self._context = {k: v for k, v in (spun_context or {}).items() if k not in self._spun}
         self._plain = {**self._context, **self._spun}
@@ -232,6 +238,10 @@ class Normalizer:
 
 def _alternation(words) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _firsts(words) -> str:
+    return "".join(sorted({regex.escape(w[0]) for w in words if w}))
 
 
 def _compose(norm: Normalized, edits: list[tuple[int, int, str]], spun: bool) -> Normalized:
