@@ -139,6 +139,11 @@ class PatternSet:
     def alternation(self, name: str) -> str:
         return "|".join(regex.escape(w) for w in self.words(name)) or "(?!)"
 
+    def firsts(self, *names: str) -> str:
+        """The first characters of the words of these lexicons, escaped for a character class:
+        a scan led by ``(?=[…])`` skips other positions without trying each word there."""
+        return "".join(sorted({regex.escape(w[0]) for n in names for w in self.lexicons.get(n, {}) if w}))
+
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.kind == kind]
 

@@ -32,15 +32,19 @@ def _compiled(pset: PatternSet):
     qb = pset.alternation("qualifier_before")
     glue = pset.alternation("qualifier_glue")
     lead_alt = pset.alternation("subject_lead_verb")
+    # The searches are led by the class of every character a match can start with: a
+    # position that cannot start one is passed without trying each word there.
+    stop_first = pset.firsts("subject_stop")
     return {
         "fwd_skip": fast(r"(?:[ \t\u3000]*(?:" + qa + r"))?(?:的)?"),
         "scope": fast(r"(?:" + _SCOPE + r")"),
-        "fwd_end": fast(r"[" + _BREAK + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier")
-                                 + r")|(?:" + stop + r")"),
-        "back_trim": fast(r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
+        "fwd_end": fast(r"(?=[" + _BREAK + "0-9" + _NUMERAL + stop_first + r"])(?:[" + _BREAK + r"0-9]|["
+                        + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
+        "back_trim": fast(r"(?=[" + pset.firsts("qualifier_before", "qualifier_glue", "subject_stop")
+                          + r"])(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
         "back_break": fast(
-            r"[" + _BREAK + "0-9" + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
-            r"|(?:" + stop + r")"),
+            r"(?=[" + _BREAK + "0-9第每" + stop_first + r"])(?:[" + _BREAK + "0-9"
+            + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "han": fast(r"\p{Han}"),
         "rate": fast(r"(?:" + pset.alternation("rate_word") + r")"),
