@@ -130,6 +130,20 @@ def test_names_and_chrome_are_not_figures(text):
     assert facts == [], facts
 
 
+def test_every_seed_document_validates_against_its_model():
+    # documents are built without validation too: what Document(...) would give, field for field
+    from unionfacts.models import Document
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = extract_document(path.read_text(encoding="utf-8"), doc_id=path.stem)
+        again = Document.model_validate(doc.model_dump())
+        assert again == doc
+        assert again.model_dump_json() == doc.model_dump_json()
+        assert again.model_fields_set == doc.model_fields_set
+        given = {k: getattr(doc, k) for k in doc.model_fields_set}
+        assert Document(**given) == doc
+
+
 def test_every_seed_fact_validates_against_its_model():
     # facts are built without validation, for speed: check they are what validation would give
     from unionfacts.models import FACT_ADAPTER

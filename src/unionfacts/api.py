@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measure,
            "date": Date, "duration": Duration}
 _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
+_MAKE_DOCUMENT = constructor(Document)
 
 
 @functools.lru_cache(maxsize=16)
@@ -170,7 +171,8 @@ def extract_document(text: str, doc_id: str = "", published: str | None = None, 
     if norm is not None and pset.by_kind("enum"):
         from .enumerations import find_enumerations
         enums = find_enumerations(norm, facts, pset)
-    return Document(doc=doc_id, facts=facts, enumerations=enums, **meta)
+    # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
+    return _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums))
 
 
 def json_schema(what: str = "document") -> dict:
