@@ -158,3 +158,18 @@ def test_every_seed_fact_validates_against_its_model():
             built = type(f).model_construct(**given)
             assert (built, repr(built), built.model_fields_set) == (f, repr(f), f.model_fields_set)
             assert built.model_dump_json() == f.model_dump_json()
+
+
+def test_model_constructor_refuses_missing_and_unknown_fields():
+    # the unvalidated constructor behind facts and documents still names a field it lacks
+    # or does not know, rather than building a model with a hole or a stray attribute
+    from unionfacts.models import Document, constructor
+
+    make = constructor(Document)
+    assert make({"doc": "a"}) == Document(doc="a")
+    with pytest.raises(TypeError, match="unknown.*'bogus'"):
+        make({"doc": "a", "bogus": 1})
+    from unionfacts.models import Money
+
+    with pytest.raises(TypeError, match="missing.*'start'"):
+        constructor(Money)({"end": 3})

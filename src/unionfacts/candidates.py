@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -64,6 +64,8 @@ class ScanPlan:
     """A set of kinds → its rules with their ``requires`` characters, filled as sets are met."""
     veto_rules: tuple[Rule, ...]     # built-in vetoes: only in windows that produced a candidate
     full_rules: tuple[Rule, ...]     # user-pack rules and ``scan: full`` rules: the whole text
+    look_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The characters after a number → the kinds they open, filled as strings are met."""
 
 
 @functools.lru_cache(maxsize=16)
@@ -109,17 +111,24 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     out: list[tuple[int, int, frozenset[str]]] = []
     get = plan.char_kinds.get
     empty: frozenset[str] = frozenset()
+    seen = plan.look_kinds  # the kinds of a look-ahead string, kept: the same ones recur
+    if len(seen) > 65536:
+        seen.clear()
     for m in plan.anchor.finditer(text):
         s, e = m.span()
         word = m.group("w")
         if word:
             out.append((s, e, frozenset((plan.anchor_words[word],))))
             continue
-        kinds = empty
-        for c in text[e:e + _LOOK]:
-            k = get(c)
-            if k is not None and k is not kinds:
-                kinds = k if kinds is empty else kinds | k
+        look = text[e:e + _LOOK]
+        kinds = seen.get(look)
+        if kinds is None:
+            kinds = empty
+            for c in look:
+                k = get(c)
+                if k is not None and k is not kinds:
+                    kinds = k if kinds is empty else kinds | k
+            seen[look] = kinds
         if "." in m.group() and _DOTTED_DATE.match(m.group()):
             kinds = kinds | {"date"}  # 2024.03.06
         if kinds:
