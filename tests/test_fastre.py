@@ -126,3 +126,19 @@ def test_re_and_regex_agree_on_every_position(rule):
             assert rule.groups(b) == ga, (rule.id, text[p:end])
     assert tried > 10_000
 
+
+
+@pytest.mark.parametrize("rule", PSET.rules, ids=lambda r: r.id)
+def test_rule_groups_read_what_groupdict_gives(rule):
+    """``Rule.groups`` reads groups by index (faster); it must give what the named groups of
+    the match say, under the rule's own names, for both engines and repeated names."""
+    seen = 0
+    for text in TEXTS:
+        for m in rule.regex.finditer(text):
+            expected = {}
+            for k, v in m.groupdict().items():
+                if v is not None:
+                    expected[rule.alias.get(k, k)] = v
+            assert rule.groups(m) == expected, (rule.id, m.group())
+            seen += 1
+    assert seen, f"{rule.id}: no match in the seeds or examples"

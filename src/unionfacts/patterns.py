@@ -109,13 +109,19 @@ class Rule:
     """Compiled character class of ``spec.requires`` (``None``: no precondition)."""
     alias: dict[str, str] = field(default_factory=dict)
     """Group names the compiled pattern numbered (``num__2``) → the rule's own (``num``)."""
+    named: tuple[tuple[str, int], ...] = field(init=False, default=())
+    """(the rule's own name, index in ``match.groups()``) of each named group, in the order of
+    ``groupdict()``: built from ``regex`` and ``alias`` when the rule is made."""
+
+    def __post_init__(self) -> None:
+        index = getattr(self.regex, "groupindex", {})
+        object.__setattr__(self, "named", tuple((self.alias.get(k, k), i - 1) for k, i in index.items()))
 
     def groups(self, m: Any) -> dict[str, str]:
-        """The named groups of a match that took part in it, under the rule's own names."""
-        if self.alias:
-            al = self.alias
-            return {al.get(k, k): v for k, v in m.groupdict().items() if v is not None}
-        return {k: v for k, v in m.groupdict().items() if v is not None}
+        """The named groups of a match that took part in it, under the rule's own names (a
+        later group of a name wins, as in ``groupdict()`` order)."""
+        g = m.groups()
+        return {name: g[i] for name, i in self.named if g[i] is not None}
 
     def examples(self) -> list[Example]:
         return [Example(text=e) if isinstance(e, str) else e for e in self.spec.examples]
