@@ -47,6 +47,8 @@ def tidy(d: Decimal) -> Decimal:
 
 def ambiguous_cn(s: str) -> bool:
     """A run of 2–3 Chinese digits with no unit (三五, 一二): "three or five", not 35."""
+    if s.isascii():
+        return False  # Arabic digits (the fold maps nothing to ASCII but deletes spaces)
     s = s.translate(_FOLD)
     return 2 <= len(s) <= 3 and bool(_DIGITS_ONLY.fullmatch(s)) and "零" not in s
 

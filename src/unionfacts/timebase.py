@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from typing import Any
 
 import regex
@@ -73,6 +74,7 @@ def parse_published(value: Any) -> str:
     raise ValueError(f"published: not an ISO 8601 date: {value!r}")
 
 
+@functools.lru_cache(maxsize=256)  # one value per document, read for each of its dates
 def pub_date(published: str | None) -> dt.date | None:
     """The calendar day of a publication value; a year or month alone gives its first day."""
     if not published:
@@ -88,6 +90,7 @@ def pub_date(published: str | None) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # calendar.monthrange works out the weekday too
 def last_day(y: int, m: int) -> int:
     return calendar.monthrange(y, m)[1]
 
