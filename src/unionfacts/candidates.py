@@ -112,7 +112,7 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     get = plan.char_kinds.get
     empty: frozenset[str] = frozenset()
     seen = plan.look_kinds  # the kinds of a look-ahead string, kept: the same ones recur
-    if len(seen) > 65536:
+    if len(seen) > 8192:  # bounded: a few hundred kB
         seen.clear()
     for m in plan.anchor.finditer(text):
         s, e = m.span()
