@@ -142,3 +142,14 @@ def test_rule_groups_read_what_groupdict_gives(rule):
             assert rule.groups(m) == expected, (rule.id, m.group())
             seen += 1
     assert seen, f"{rule.id}: no match in the seeds or examples"
+
+
+def test_lead_of_lexicons():
+    from unionfacts.patterns import PatternSet
+
+    pset = PatternSet(lexicons={"a": {"以上": "at_least", "左右": "approx", "-x": ""}, "none": {}})
+    assert pset.firsts("a") == r"\-以左"
+    assert pset.lead("a") == r"(?=[\-以左])"
+    assert pset.lead("none") == ""  # no ``(?=[])``, which re reads as an unclosed class
+    assert fast(pset.lead("none") + "(?:" + pset.alternation("none") + ")").search("以上") is None
+    assert fast(pset.lead("a") + "(?:" + pset.alternation("a") + ")").search("在97%以上").group() == "以上"

@@ -150,6 +150,11 @@ class PatternSet:
         a scan led by ``(?=[…])`` skips other positions without trying each word there."""
         return "".join(sorted({regex.escape(w[0]) for n in names for w in self.lexicons.get(n, {}) if w}))
 
+    def lead(self, *names: str) -> str:
+        """``(?=[…])`` of ``firsts(*names)``; empty when those lexicons are (``[]`` is no class)."""
+        chars = self.firsts(*names)
+        return "(?=[" + chars + "])" if chars else ""
+
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.kind == kind]
 

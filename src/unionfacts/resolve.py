@@ -37,7 +37,7 @@ class ContextRules:
 def context_rules(pset: PatternSet) -> ContextRules:
     glue = pset.alternation("qualifier_glue")
     before = fast(  # led by its first characters, as in subjects.py
-        r"(?=[" + pset.firsts("qualifier_before") + r"])(?P<q>" + pset.alternation("qualifier_before")
+        pset.lead("qualifier_before") + r"(?P<q>" + pset.alternation("qualifier_before")
         + r")(?:" + glue + r")?[ \t\u3000]*$")
     after = fast(r"[ \t\u3000]*(?P<q>" + pset.alternation("qualifier_after") + r")")
     stop = fast(pset.alternation("subject_stop"))

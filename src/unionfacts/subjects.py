@@ -40,8 +40,8 @@ def _compiled(pset: PatternSet):
         "scope": fast(r"(?:" + _SCOPE + r")"),
         "fwd_end": fast(r"(?=[" + _BREAK + "0-9" + _NUMERAL + stop_first + r"])(?:[" + _BREAK + r"0-9]|["
                         + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
-        "back_trim": fast(r"(?=[" + pset.firsts("qualifier_before", "qualifier_glue", "subject_stop")
-                          + r"])(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
+        "back_trim": fast(pset.lead("qualifier_before", "qualifier_glue", "subject_stop")
+                          + r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
         "back_break": fast(
             r"(?=[" + _BREAK + "0-9第每" + stop_first + r"])(?:[" + _BREAK + "0-9"
             + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]|(?:" + stop + r"))"),
