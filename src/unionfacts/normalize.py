@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .fastre import fast
+from .fastre import fast, first_chars
 
 # Full-width forms → ASCII for the characters numbers, units and times are made of.
 # Chinese sentence punctuation (，。；！？) is left alone: folding ， to , would glue list
@@ -181,11 +181,9 @@ class Normalizer:
         firsts = "\u200b-\u200f\u2060\ufeff\u00ad(，"
         if junk:
             parts.append("(?P<junk>" + _alternation(junk) + ")")
-            firsts += "".join(sorted({regex.escape(w[0]) for w in junk if w}))
-        # The leading class of every first character lets the scan pass other characters
-        # without trying each alternative there: 3 × faster on the benchmark corpus. (A plain
-        # alternation of words needs no such class: ``re`` derives it, and one in front of
-        # it was measured slower.)
+            firsts += first_chars(junk)
+        # Led by the class of every first character (fastre.first_chars): 3 × faster on the
+        # benchmark corpus than trying each alternative at every character.
         self._scan = fast("(?=[" + firsts + "])(?:" + "|".join(parts) + ")")
         self._spun = dict(spun)
         self._context = {k: v for k, v in (spun_context or {}).items() if k not in self._spun}

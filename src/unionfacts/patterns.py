@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import PatternError
-from .fastre import compile_fast
+from .fastre import compile_fast, first_chars
 
 FACT_KINDS = ("money", "count", "percent", "date", "duration", "measure")
 RULE_KINDS = FACT_KINDS + ("veto", "enum")
@@ -148,7 +148,7 @@ class PatternSet:
     def firsts(self, *names: str) -> str:
         """The first characters of the words of these lexicons, escaped for a character class:
         a scan led by ``(?=[…])`` skips other positions without trying each word there."""
-        return "".join(sorted({regex.escape(w[0]) for n in names for w in self.lexicons.get(n, {}) if w}))
+        return first_chars(w for n in names for w in self.lexicons.get(n, {}))
 
     def lead(self, *names: str) -> str:
         """``(?=[…])`` of ``firsts(*names)``; empty when those lexicons are (``[]`` is no class)."""
