@@ -185,12 +185,22 @@ def _read_files(source) -> list[tuple[str, str]]:
     return [(f"patterns/{t.name}", t.read_text(encoding="utf-8")) for t in items]
 
 
-def _line_of(text: str, rule_id: str) -> int | None:
-    pat = re.compile(r"^\s*-?\s*id:\s*['\"]?" + re.escape(rule_id) + r"['\"]?\s*$")
+_ID_LINE = re.compile(r"\s*-?\s*id:\s*['\"]?(.+?)['\"]?\s*$")
+
+
+@functools.lru_cache(maxsize=32)
+def _rule_lines(text: str) -> dict[str, int]:
+    """Rule id → the line of its ``id:`` (the first one), for every rule of a file at once."""
+    lines: dict[str, int] = {}
     for i, line in enumerate(text.splitlines(), 1):
-        if pat.match(line):
-            return i
-    return None
+        m = _ID_LINE.match(line)
+        if m is not None:
+            lines.setdefault(m.group(1), i)
+    return lines
+
+
+def _line_of(text: str, rule_id: str) -> int | None:
+    return _rule_lines(text).get(rule_id)
 
 
 def _parse_file(name: str, text: str) -> PackFile:
