@@ -63,6 +63,7 @@ TARGETS = {
     "startup_s": 0.5,         # import + first extract_document of a seed, fresh process
     "flat": 0.9,              # chars/s at the largest size ÷ chars/s at the smallest
     "cli_rss_mib": 200.0,     # peak RSS of the CLI on 100 MB of .jsonl input
+    "jobs_efficiency": 0.8,   # CLI speed-up with --jobs N ÷ N ("near-linear"), N = the CPUs
 }
 
 
@@ -537,6 +538,36 @@ def measure_cli(size_mb: float, seed: int, tmp: Path) -> dict:
     return res
 
 
+def measure_jobs(size_mb: float, seed: int, tmp: Path, jobs: int, rounds: int) -> dict:
+    """The CLI with ``--jobs 1`` and ``--jobs N`` on one ``.jsonl`` corpus, alternating, so a
+    load change hits both; the speed-up is the median of per-round ratios. Both outputs must
+    be byte-identical (input order is kept)."""
+    src = tmp / f"jobs-{size_mb:g}mb.jsonl"
+    corpus_mod.write_jsonl_stream(size_mb, src, seed)
+    walls: dict[int, list[float]] = {1: [], jobs: []}
+    same = True
+    for i in range(rounds):
+        outs = {}
+        for j in ((1, jobs) if i % 2 == 0 else (jobs, 1)):
+            out = tmp / f"jobs-out-{j}.jsonl"
+            cmd = [sys.executable, "-m", "unionfacts", "extract", str(src), "--jobs", str(j), "-o", str(out)]
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True)
+            walls[j].append(time.perf_counter() - t)
+            outs[j] = out.read_bytes()
+        same = same and outs[1] == outs[jobs]
+    speedups = [a / b for a, b in zip(walls[1], walls[jobs])]
+    for f in tmp.glob("jobs-*"):
+        with contextlib.suppress(OSError):
+            f.unlink()
+    return {"input_mb": size_mb, "jobs": jobs, "rounds": rounds,
+            "wall_s": {str(k): [round(x, 2) for x in v] for k, v in walls.items()},
+            "speedup_paired": round(statistics.median(speedups), 3),
+            "efficiency": round(statistics.median(speedups) / jobs, 3),
+            "output_identical": same,
+            "command": "python -m unionfacts extract big.jsonl --jobs N -o out.jsonl"}
+
+
 # -- profile ----------------------------------------------------------------------------
 
 def _label(key) -> str:
@@ -773,6 +804,10 @@ def print_summary(rep: dict) -> None:
     for cl in rep.get("cli", []):
         say(f"CLI: {cl['input_mb']} MB .jsonl → peak RSS {cl['peak_rss_mib']} MiB, {cl['wall_s']} s, "
             f"{cl['chars_per_s']:,} chars/s, rc {cl['rc']}, {cl['output_lines']:,} lines")
+    jb = rep.get("jobs")
+    if jb:
+        say(f"CLI --jobs {jb['jobs']} on {jb['input_mb']:g} MB: ×{jb['speedup_paired']} over --jobs 1 "
+            f"(median of {jb['rounds']} paired rounds; walls {jb['wall_s']}), output identical: {jb['output_identical']}")
     say("targets:")
     for name, t in rep["targets"].items():
         mark = {True: "PASS", False: "FAIL", None: "n/a "}[t["met"]]
@@ -831,6 +866,12 @@ def evaluate_targets(rep: dict) -> dict:
         out["CLI peak RSS (MiB)"] = {"measured": f"{big['peak_rss_mib']} at {big['input_mb']} MB",
                                     "target": f"<= {TARGETS['cli_rss_mib']:g} at 100 MB", "met": met,
                                     "note": "" if big["input_mb"] >= 99 else "100 MB not run (--with-100mb)"}
+    jb = rep.get("jobs")
+    if jb:
+        out[f"CLI --jobs {jb['jobs']} speed-up ÷ {jb['jobs']}"] = {
+            "measured": jb["efficiency"], "target": f">= {TARGETS['jobs_efficiency']}",
+            "met": jb["efficiency"] >= TARGETS["jobs_efficiency"] and jb["output_identical"],
+            "note": "" if jb["output_identical"] else "outputs differ"}
     return out
 
 
@@ -863,6 +904,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-jieba", action="store_true", help="skip the jieba floor")
     ap.add_argument("--no-cli", action="store_true", help="skip the CLI memory run")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up subprocesses")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="worker processes for the CLI --jobs run (default: the CPUs; 1 skips it)")
     args = ap.parse_args(argv)
     if args.quick:
         args.size_mb = min(args.size_mb, 2.0)
@@ -975,6 +1018,9 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="unionfacts-bench-") as tmp:
             for size in sorted({cli_mb} | ({100.0} if args.with_100mb else set())):
                 rep["cli"].append(measure_cli(size, args.seed, Path(tmp)))
+            if args.jobs > 1:
+                say(f"CLI --jobs {args.jobs} against --jobs 1 ({cli_mb:g} MB)…")
+                rep["jobs"] = measure_jobs(cli_mb, args.seed, Path(tmp), args.jobs, 1 if args.quick else 2)
         uf = rep["throughput"]["unionfacts"]
         first = rep["cli"][0]
         if abs(first["input_mb"] - rep["corpus"]["mb"]) < 0.05:
