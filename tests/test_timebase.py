@@ -72,6 +72,11 @@ def test_nearest_past_occurrence_policy_and_future_marker():
     assert future[0].value == "2025-03-15"
     deadline = extract("会议要求各地在5月1日前完成摸底，确保6月底前全部到位", published="2024-04-08")
     assert [d.value for d in deadline] == ["2024-05-01", "2024-06-21/2024-06-30"]
+    # a modal with 在/于 right before the date: the deadline lies ahead (and 已 keeps it past)
+    modal = extract("会议强调，各级工会要在6月底前完成更新，各地需在9月30日前上报", published="2025-03-18")
+    assert [d.value for d in modal] == ["2025-06-21/2025-06-30", "2025-09-30"]
+    done = extract("各地已在6月底前完成更新", published="2025-03-18")
+    assert [d.value for d in done] == ["2024-06-21/2024-06-30"]
 
 
 def test_parse_published_rejects_garbage():
