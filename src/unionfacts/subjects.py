@@ -27,7 +27,8 @@ _SCOPE = "全省|全市|全国|全区|全县|各级|各地|全体"
 
 @functools.lru_cache(maxsize=16)
 def _compiled(pset: PatternSet):
-    stop = pset.alternation("subject_stop")
+    # a stop word that opens a compound noun is no stop there (从业人员, 在职职工, 在岗职工)
+    stop = r"(?!" + pset.alternation("subject_compound") + r")(?:" + pset.alternation("subject_stop") + r")"
     qa = pset.alternation("qualifier_after")
     qb = pset.alternation("qualifier_before")
     glue = pset.alternation("qualifier_glue")
