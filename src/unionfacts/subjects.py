@@ -20,7 +20,7 @@ from .fastre import fast
 from .patterns import PatternSet
 
 _MAX = 16
-_BREAK = "，。；：！？,;:!?\n\r…|>/《》【】\\[\\]<"
+_BREAK = "，。；：！？,;:!?\n\r…|>/《》【】\\[\\]< \u3000\t"
 _NUMERAL = "零〇二两三四五六七八九十百千万亿"
 _SCOPE = "全省|全市|全国|全区|全县|各级|各地|全体"
 
@@ -92,6 +92,8 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     left = text[lo:start]
     t = c["back_trim"].search(left)
     right = lo + (t.start() if t else len(left))
+    while right > lo and text[right - 1] in " \u3000\t":  # 投入资金 3000万元: a space is a break, not here
+        right -= 1
     b_start = lo
     cut = None  # the last break: a stop word (a Han match) or punctuation / a digit
     for m in c["back_break"].finditer(text, lo, right):
