@@ -139,7 +139,7 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
 def _rules_for(plan: ScanPlan, kinds: frozenset[str]) -> tuple[tuple, ...]:
     """The built-in rules tried at an anchor of these kinds, in a fixed order (kinds sorted):
     ``(rule, its requires characters or None, its bound match, its bound groups)``."""
-    return tuple((r, frozenset(r.spec.requires) if r.spec.requires else None, r.regex.match, r.groups)
+    return tuple((r, r.requires, r.regex.match, r.groups)
                  for k in sorted(kinds) for r in plan.by_kind.get(k, ()))
 
 
@@ -203,9 +203,12 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
     if not spans:
         return
     wins = _merge([(max(0, a - _VETO_PAD), min(n, b + _VETO_PAD)) for a, b in spans])
+    # each window's characters once, for every veto's ``requires`` (a set test per rule)
+    chars = [set(text[a:b]) for a, b in wins]
     for rule in plan.veto_rules:
-        for a, b in wins:
-            if rule.requires is None or rule.requires.search(text, a, b) is not None:
+        req = rule.requires
+        for (a, b), cs in zip(wins, chars):
+            if req is None or not req.isdisjoint(cs):
                 yield from _matches(rule, text, a, b, None)
 
 

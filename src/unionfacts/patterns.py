@@ -105,8 +105,9 @@ class Rule:
     context: dict[str, str]
     builtin: bool = False
     """True for rules of the built-in pack (tested with the anchor scan, see candidates.py)."""
-    requires: Any = None
-    """Compiled character class of ``spec.requires`` (``None``: no precondition)."""
+    requires: frozenset[str] | None = None
+    """The characters of ``spec.requires``, one of which must be in the window where the rule
+    is tried (``None``: no precondition)."""
     alias: dict[str, str] = field(default_factory=dict)
     """Group names the compiled pattern numbered (``num__2``) → the rule's own (``num``)."""
     named: tuple[tuple[str, int], ...] = field(init=False, default=())
@@ -299,7 +300,7 @@ def load_patterns(extra: Iterable[str | Path] = (), *, builtin: bool = True) -> 
         pset.rules.append(Rule(rid, kind, spec.scan, expanded, compiled, spec.priority, order,
                                dict(spec.fields), spec, name, _line_of(text, rid), dict(pf.context),
                                name in builtin_files,
-                               regex.compile("[" + regex.escape(spec.requires) + "]") if spec.requires else None,
+                               frozenset(spec.requires) if spec.requires else None,
                                alias))
     return pset
 
