@@ -34,7 +34,9 @@ _NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍�
 # the lexicons `anchor_word` (word → kind) and `kind_opener` (kind → characters that may follow
 # a number of that kind, beyond the first characters of its unit lexicons) add the rest.
 _DATE_WORDS = (*REL_YEAR, *REL_MONTH, *REL_DAY, *REL_QUARTER)
-_SIGNS = "-−负"
+# A sign before a number (-22.2%, 负3.9%) or 前 (前三季度, the first three quarters) may
+# open the match one character before the anchor.
+_LEADS = "-−负前"
 _DOTTED_DATE = regex.compile(r"(?:1[89]|20)[0-9]{2}\.[0-9]")
 _KIND_LEXICONS = {"money": ("currency",), "count": ("classifier", "person_noun"),
                   "measure": ("measure_unit",)}
@@ -181,8 +183,7 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
         end = e + _AFTER
         if end > n:
             end = n
-        # a sign before the number (-22.2%, 负3.9%) starts the match one character earlier
-        starts = (s, s - 1) if s and text[s - 1] in _SIGNS else (s,)
+        starts = (s, s - 1) if s and text[s - 1] in _LEADS else (s,)
         if text[s] in "零〇上" and e - s > 1:
             starts += (s + 1,)  # 找零十块: 零 may close the word before; 上千名 but 线上一个
         window = None

@@ -147,6 +147,8 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         if pub is None:
             return None  # 一季度, 年底 with no publication date: no year to give them
         y = pub.year
+        if g.get("qn") and 3 * (_int(g["qn"]) or 0) > pub.month:
+            y -= 1  # 前三季度 sums quarters that are over: in a March article, last year's
     if g.get("qrel"):
         if pub is None:
             return None
