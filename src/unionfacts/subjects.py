@@ -47,6 +47,7 @@ def _compiled(pset: PatternSet):
             r"(?=[" + _BREAK + "0-9第每" + stop_first + r"])(?:[" + _BREAK + "0-9"
             + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
+        "head": fast(r"(?:" + pset.alternation("subject_head") + r")$"),
         "han": fast(r"\p{Han}"),
         "rate": fast(r"(?:" + pset.alternation("rate_word") + r")"),
     }
@@ -86,7 +87,7 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
             b = e.start() if e else hi
             a2, b2 = _trim(text, a, b)
             if b2 > a2 and c["han"].search(text, a2, b2):
-                return _strip_lead(text, a2, b2, c["lead"])
+                return _strip_lead(text, a2, b2, c)
     # backward
     lo = max(0, start - 24, lo_bound)
     left = text[lo:start]
@@ -132,11 +133,14 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
         if last is not None:
             b2 = last.end()
     if b2 > a2 and c["han"].search(text, a2, b2):
-        return _strip_lead(text, a2, b2, c["lead"])
+        return _strip_lead(text, a2, b2, c)
     return None
 
 
-def _strip_lead(text: str, a: int, b: int, lead) -> tuple[int, int]:
-    """Drop a verb that opens the phrase (服务职工群众 → 职工群众), keeping 服务站点 inside."""
-    m = lead.match(text, a, b)
-    return (m.end(), b) if m else (a, b)
+def _strip_lead(text: str, a: int, b: int, c: dict) -> tuple[int, int]:
+    """Drop a verb that opens the phrase (服务职工群众 → 职工群众), keeping 服务站点 inside;
+    a phrase that ends in a head noun such a verb modifies is one compound (帮扶资金)."""
+    m = c["lead"].match(text, a, b)
+    if m is None or c["head"].search(text, m.end(), b) is not None:
+        return a, b
+    return m.end(), b
