@@ -93,3 +93,23 @@ def test_as_of_marker():
 def test_author_is_the_byline_not_the_editor():
     raw = "标题\n发布日期：2024-01-18\n正文第一段。\n（记者 王芳）\n责任编辑：李明\n"
     assert META(raw)["author"] == "王芳"
+
+
+@pytest.mark.parametrize("raw,published,evidence,rule", [
+    ("标题\n【发布时间】2024-11-05\n正文", "2024-11-05", "2024-11-05", "published.labeled"),
+    ("正文10月1日起实施。\n" * 20 + "\n（2024年11月5日）\n", "2024-11-05", "2024年11月5日", "published.footer"),
+    ("讲话全文第一段。\n" * 20 + "\n2023年12月28日", "2023-12-28", "2023年12月28日", "published.footer"),
+    ("正文，2023年完成。\n最后一段，2024年11月5日召开。", None, None, None),
+])
+def test_publication_date_in_a_bracket_label_or_a_closing_date_line(raw, published, evidence, rule):
+    meta = META(raw)
+    assert meta["published"] == published
+    ev = meta["published_evidence"]
+    assert (ev.text, ev.rule) == (evidence, rule) if ev else evidence is None
+    if ev:
+        assert raw[ev.start:ev.end] == ev.text
+
+
+def test_a_breadcrumb_is_no_title():
+    raw = "首页 > 工会动态 > 正文\n\n省总工会出台十条措施 助力新就业形态劳动者权益保障\n\n发布时间：2024-11-05\n正文。"
+    assert META(raw)["title"] == "省总工会出台十条措施 助力新就业形态劳动者权益保障"

@@ -40,10 +40,14 @@ _DATE_CORE = (
     r"(?:\s*(?P<hh>[0-2]?[0-9])[:：](?P<mi>[0-5][0-9])(?:[:：](?P<ss>[0-5][0-9]))?)?"
 )
 _LABELED = regex.compile(
-    r"(?:发布时间|发布日期|发表时间|发表日期|发布于|发表于|时间|日期|更新时间|来源时间)\s?[:：]?\s?" + _DATE_CORE)
+    r"(?:发布时间|发布日期|发表时间|发表日期|发布于|发表于|时间|日期|更新时间|来源时间)\s?[】\]]?\s?[:：]?\s?" + _DATE_CORE)
 _BARE = regex.compile(r"(?:^|(?<=[\s|]))" + _DATE_CORE)
 _DATELINE = regex.compile(
     r"(?:新华社|中新社|人民网|新华网|中新网|央视网|本报讯?|记者)[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?")
+# A line that closes the text with a date alone (a speech or report: （2024年11月5日）).
+_FOOTER = regex.compile(r"^\s*[（(]?(?P<core>" + _DATE_CORE + r")[）)]?\s*$")
+# Breadcrumbs and location lines of site chrome are no title: 首页 > 工会动态 > 正文.
+_CRUMB = regex.compile(r"\s>\s|＞|>>|^(?:首页|当前位置|您的位置|您现在的位置|位置)")
 _TITLE_LABEL = regex.compile(r"(?:原题目|原标题|标题|题目)\s?[:：]\s?")
 _YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
 _SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})")
@@ -196,6 +200,20 @@ def detect_metadata(raw: str, norm) -> dict[str, Any]:
                 mo, d = int(dm.group("m")), int(dm.group("d"))
                 if valid(y, mo, d):
                     found = (f"{y:04d}-{mo:02d}-{d:02d}", dm.start("m"), dm.end(), "published.dateline")
+    if found is None:
+        tail = text.rstrip()
+        for _ in range(2):  # the last two lines
+            nl = tail.rfind("\n")
+            line = tail[nl + 1:]
+            fm = _FOOTER.match(line)
+            if fm:
+                iso = _iso(fm)
+                if iso:
+                    found = (iso[1], nl + 1 + fm.start("core"), nl + 1 + fm.end("core"), "published.footer")
+                break
+            if nl < 0:
+                break
+            tail = tail[:nl].rstrip()
     if found:
         meta["published"] = found[0]
         meta["published_evidence"] = evidence(found[1], found[2], found[3])
@@ -230,7 +248,7 @@ def detect_metadata(raw: str, norm) -> dict[str, Any]:
     content = [ln for _, ln in lines if ln.strip()]
     for lpos, line in lines[:8] if len(content) > 1 else ():
         s = line.strip()
-        if len(s) < 6 or ">>" in s or " / " in s or "http" in s or _BARE.search(s) or _LABELED.search(s):
+        if len(s) < 6 or _CRUMB.search(s) or " / " in s or "http" in s or _BARE.search(s) or _LABELED.search(s):
             continue
         if len(s) > 60 or "。" in s or s.count("，") > 1 or s[-1] in "，。；：！？,;:!?":
             continue
