@@ -44,8 +44,9 @@ def _compiled(pset: PatternSet):
         "back_trim": fast(pset.lead("qualifier_before", "qualifier_glue", "subject_stop")
                           + r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
         "back_break": fast(
-            r"(?=[" + _BREAK + "0-9第每" + stop_first + r"])(?:[" + _BREAK + "0-9"
-            + r"]|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]|(?:" + stop + r"))"),
+            # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
+            r"(?=[" + _BREAK + "0-9第每" + stop_first + r"])(?:[" + _BREAK
+            + r"]|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "head": fast(r"(?:" + pset.alternation("subject_head") + r")$"),
         "han": fast(r"\p{Han}"),
