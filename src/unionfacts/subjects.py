@@ -27,26 +27,30 @@ _SCOPE = "全省|全市|全国|全区|全县|各级|各地|全体"
 
 @functools.lru_cache(maxsize=16)
 def _compiled(pset: PatternSet):
-    # a stop word that opens a compound noun is no stop there (从业人员, 在职职工, 在岗职工)
-    stop = r"(?!" + pset.alternation("subject_compound") + r")(?:" + pset.alternation("subject_stop") + r")"
+    # A word that holds a stop word (先进, 从业人员, 在职职工) is matched whole, as the group
+    # ``keep``, before any stop word inside it can be: the scans step over it, no break.
+    compound = pset.alternation("subject_compound")
+    keep = r"(?P<keep>" + compound + r")"
+    stop = pset.alternation("subject_stop")
     qa = pset.alternation("qualifier_after")
     qb = pset.alternation("qualifier_before")
     glue = pset.alternation("qualifier_glue")
     lead_alt = pset.alternation("subject_lead_verb")
     # The searches are led by the class of every character a match can start with: a
     # position that cannot start one is passed without trying each word there.
-    stop_first = pset.firsts("subject_stop")
+    word_first = pset.firsts("subject_stop", "subject_compound")
     return {
         "fwd_skip": fast(r"(?:[ \t\u3000]*(?:" + qa + r"))?(?:的)?"),
         "scope": fast(r"(?:" + _SCOPE + r")"),
-        "fwd_end": fast(r"(?=[" + _BREAK + "0-9" + _NUMERAL + stop_first + r"])(?:[" + _BREAK + r"0-9]|["
-                        + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
+        "fwd_end": fast(r"(?=[" + _BREAK + "0-9" + _NUMERAL + word_first + r"])(?:" + keep + r"|[" + _BREAK
+                        + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
         "back_trim": fast(pset.lead("qualifier_before", "qualifier_glue", "subject_stop")
-                          + r"(?:(?:" + qb + r"|" + glue + r"|" + stop + r")[ \t\u3000]*)+$"),
+                          + r"(?:(?:" + qb + r"|" + glue + r"|(?!" + compound + r")(?:" + stop + r"))[ \t\u3000]*)+$"),
         "back_break": fast(
             # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
-            r"(?=[" + _BREAK + "0-9第每" + stop_first + r"])(?:[" + _BREAK
-            + r"]|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]|(?:" + stop + r"))"),
+            r"(?=[" + _BREAK + "0-9第每" + word_first + r"])(?:[" + _BREAK
+            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
+            + r"|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "head": fast(r"(?:" + pset.alternation("subject_head") + r")$"),
         "han": fast(r"\p{Han}"),
@@ -85,6 +89,8 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
             search_from = sm.end() if sm else a
             hi = min(hi_bound, a + _MAX)
             e = c["fwd_end"].search(text, search_from, hi)
+            while e is not None and e.lastgroup == "keep":
+                e = c["fwd_end"].search(text, e.end(), hi)
             b = e.start() if e else hi
             a2, b2 = _trim(text, a, b)
             if b2 > a2 and c["han"].search(text, a2, b2):
@@ -96,11 +102,8 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     right = lo + (t.start() if t else len(left))
     while right > lo and text[right - 1] in " \u3000\t":  # 投入资金 3000万元: a space is a break, not here
         right -= 1
-    b_start = lo
-    cut = None  # the last break: a stop word (a Han match) or punctuation / a digit
-    for m in c["back_break"].finditer(text, lo, right):
-        b_start = m.end()
-        cut = m
+    cut = _last_break(c, text, lo, right)  # a stop word (a Han match), punctuation or a digit
+    b_start = cut.end() if cut else lo
     a2, b2 = _trim(text, b_start, right)
     # a quoted name cut by a stop inside it: take the whole quotation (“劳模工匠进校园”活动)
     if "”" in text[a2:b2] and "“" not in text[a2:text.find("”", a2, b2)]:
@@ -112,10 +115,8 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     if b2 - a2 == 1 and cut is not None and cut.end() == a2 and c["han"].match(cut.group()):
         # one character left after a stop word is the tail of a compound (发放慰问金, 规上企业
         # 参与面): the stop word is no break there; read on back to the break before it
-        a2 = lo
-        for m in c["back_break"].finditer(text, lo, cut.start()):
-            a2 = m.end()
-        a2 = _trim(text, a2, b2)[0]
+        before = _last_break(c, text, lo, cut.start())
+        a2 = _trim(text, before.end() if before else lo, b2)[0]
     if kind == "percent":
         # a rate is named by its rate word: 建会率分别动态 → …建会率; when a stop word cut
         # the phrase after it (建会率分别动态保持在97%), the rate word earlier in the clause
@@ -126,16 +127,23 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
             for m in c["rate"].finditer(text, lo, a2):
                 last = m
             if last is not None and not any(ch in _BREAK for ch in text[last.end():a2]):
-                b_start = lo
-                for m in c["back_break"].finditer(text, lo, last.start()):
-                    b_start = m.end()
-                a2, b2 = _trim(text, b_start, last.end())
+                before = _last_break(c, text, lo, last.start())
+                a2, b2 = _trim(text, before.end() if before else lo, last.end())
                 last = None
         if last is not None:
             b2 = last.end()
     if b2 > a2 and c["han"].search(text, a2, b2):
         return _strip_lead(text, a2, b2, c)
     return None
+
+
+def _last_break(c: dict, text: str, a: int, b: int):
+    """The last break in ``text[a:b]`` read backward (a word that holds a stop word is none)."""
+    last = None
+    for m in c["back_break"].finditer(text, a, b):
+        if m.lastgroup != "keep":
+            last = m
+    return last
 
 
 def _strip_lead(text: str, a: int, b: int, c: dict) -> tuple[int, int]:
