@@ -52,6 +52,7 @@ def _compiled(pset: PatternSet):
             + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
             + r"|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
+        "lead_end": fast(r"(?:" + lead_alt + r")$"),
         "head": fast(r"(?:" + pset.alternation("subject_head") + r")$"),
         "han": fast(r"\p{Han}"),
         "rate": fast(r"(?:" + pset.alternation("rate_word") + r")"),
@@ -93,6 +94,9 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
                 e = c["fwd_end"].search(text, e.end(), hi)
             b = e.start() if e else hi
             a2, b2 = _trim(text, a, b)
+            t = c["lead_end"].search(text, a2 + 1, b2)
+            if t is not None:  # a verb ends the phrase, its object beyond: 举措服务“3815”战略
+                b2 = t.start()
             if b2 > a2 and c["han"].search(text, a2, b2):
                 return _strip_lead(text, a2, b2, c)
     # backward
