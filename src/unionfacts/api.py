@@ -24,6 +24,8 @@ _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measur
            "date": Date, "duration": Duration}
 _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
 _MAKE_DOCUMENT = constructor(Document)
+#: Count units of people: their subject read forward ends with its person noun.
+_PERSON_UNITS = frozenset(("人", "名", "人次", "位"))
 
 
 @functools.lru_cache(maxsize=16)
@@ -94,7 +96,7 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
             continue
         lo = drafts[i - 1].end if i else 0
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
-        span = find_subject(text, d.start, d.end, pset, d.kind, lo, hi)
+        span = find_subject(text, d.start, d.end, pset, d.kind, lo, hi, d.unit in _PERSON_UNITS)
         if span is None and i and drafts[i - 1].kind == d.kind and out[i - 1] \
                 and text[drafts[i - 1].end:d.start] in ("、", "和", "及", "与"):
             span = out[i - 1]

@@ -52,6 +52,7 @@ def _compiled(pset: PatternSet):
             + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
             + r"|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
+        "person": fast(r"(?:" + pset.alternation("person_noun") + r")"),
         "lead_end": fast(r"(?:" + lead_alt + r")$"),
         "head": fast(r"(?:" + pset.alternation("subject_head") + r")$"),
         "han": fast(r"\p{Han}"),
@@ -74,11 +75,13 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
-                 lo_bound: int = 0, hi_bound: int | None = None) -> tuple[int, int] | None:
+                 lo_bound: int = 0, hi_bound: int | None = None,
+                 people: bool = False) -> tuple[int, int] | None:
     """Span of the subject in ``text`` for the figure at ``[start, end)``, or ``None``.
 
     ``lo_bound``/``hi_bound`` are the ends of the neighbouring figures: a subject never runs
-    into another figure.
+    into another figure. ``people``: the figure counts people (人, 名), so a subject read
+    forward ends with its last person noun (2万余农民工返乡就业 → 农民工).
     """
     c = _compiled(pset)
     hi_bound = len(text) if hi_bound is None else hi_bound
@@ -97,6 +100,12 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
             t = c["lead_end"].search(text, a2 + 1, b2)
             if t is not None:  # a verb ends the phrase, its object beyond: 举措服务“3815”战略
                 b2 = t.start()
+            if people:  # a count of people is named by its person noun: 2万余农民工[返乡就业]
+                last = None
+                for m in c["person"].finditer(text, a2, b2):
+                    last = m
+                if last is not None:
+                    b2 = last.end()
             if b2 > a2 and c["han"].search(text, a2, b2):
                 return _strip_lead(text, a2, b2, c)
     # backward
