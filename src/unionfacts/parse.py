@@ -48,7 +48,7 @@ class Draft:
 
 _LONE_SCALE = {"万": Decimal(10**4), "亿": Decimal(10**8)}
 _DENOMINATOR = {"百": 100, "千": 1000, "仟": 1000, "万": 10**4, "百万": 10**6, "千万": 10**7,
-                "万万": 10**8, "百万万": 10**10}
+                "万万": 10**8, "百万万": 10**10, "‰": 1000, "‱": 10**4}
 
 
 def _number(groups: dict[str, str]) -> tuple[Decimal | None, bool]:
