@@ -26,6 +26,8 @@ _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
 _MAKE_DOCUMENT = constructor(Document)
 #: Count units of people: their subject read forward ends with its person noun.
 _PERSON_UNITS = frozenset(("人", "名", "人次", "位"))
+_COMPARE = ("比", "较")
+_CLAUSE_END = "，。；！？,;!?\n"
 
 
 @functools.lru_cache(maxsize=16)
@@ -94,9 +96,15 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
         if d.kind not in ("money", "count", "percent", "measure"):
             out.append(None)
             continue
-        lo = drafts[i - 1].end if i else 0
+        # a comparison base in the figure's clause (工资总额较去年增长8%) is read past: the
+        # subject is what stands before 比/较
+        start, j = d.start, i - 1
+        while j >= 0 and drafts[j].kind == "date" and text[drafts[j].start - 1:drafts[j].start] in _COMPARE \
+                and not any(ch in _CLAUSE_END for ch in text[drafts[j].end:start]):
+            start, j = drafts[j].start - 1, j - 1
+        lo = drafts[j].end if j >= 0 else 0
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
-        span = find_subject(text, d.start, d.end, pset, d.kind, lo, hi, d.unit in _PERSON_UNITS)
+        span = find_subject(text, start, d.end, pset, d.kind, lo, hi, d.unit in _PERSON_UNITS)
         if span is None and i and drafts[i - 1].kind == d.kind and out[i - 1] \
                 and text[drafts[i - 1].end:d.start] in ("、", "和", "及", "与"):
             span = out[i - 1]
