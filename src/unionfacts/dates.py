@@ -28,6 +28,7 @@ _DUR_UNIT = {"年": ("Y", "year"), "周年": ("Y", "year"), "月": ("M", "month"
              "日": ("D", "day"), "小时": ("H", "hour"), "个小时": ("H", "hour"), "钟头": ("H", "hour"),
              "个钟头": ("H", "hour"), "分钟": ("M", "minute"), "分": ("M", "minute"),
              "秒": ("S", "second"), "秒钟": ("S", "second")}
+_AFTERNOON = ("下午", "晚上", "晚")  # a time of day after these is past noon
 
 
 def _int(s: str | None) -> int | None:
@@ -297,6 +298,8 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         else:
             value = first = last = _day(y, m, day)
             hh, mi = _int(g.get("hh")), _int(g.get("mi"))
+            if hh is not None and hh < 12 and g.get("ampm") in _AFTERNOON:
+                hh += 12  # 下午3点20分 = 15:20
             if hh is not None and mi is not None and 0 <= hh <= 23 and 0 <= mi <= 59:
                 value = f"{value}T{hh:02d}:{mi:02d}"
                 gran = "minute"
