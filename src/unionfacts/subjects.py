@@ -23,6 +23,8 @@ _MAX = 16
 _BREAK = "，。；：！？,;:!?\n\r…|>/《》【】\\[\\]< \u3000\t"
 _NUMERAL = "零〇二两三四五六七八九十百千万亿"
 _SCOPE = "全省|全市|全国|全区|全县|各级|各地|全体"
+_OPEN_QUOTE = "“《\"‘「"
+_CLOSE_QUOTE = "”》\"’」"
 
 
 @functools.lru_cache(maxsize=16)
@@ -97,15 +99,18 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
                 e = c["fwd_end"].search(text, e.end(), hi)
             b = e.start() if e else hi
             a2, b2 = _trim(text, a, b)
-            t = c["lead_end"].search(text, a2 + 1, b2)
-            if t is not None:  # a verb ends the phrase, its object beyond: 举措服务“3815”战略
-                b2 = t.start()
+            if text[b2:b2 + 1] in _OPEN_QUOTE:
+                t = c["lead_end"].search(text, a2 + 1, b2)
+                if t is not None:  # a verb before a quoted object: 举措服务“3815”战略 (but 社会组织)
+                    b2 = t.start()
             if people:  # a count of people is named by its person noun: 2万余农民工[返乡就业]
                 last = None
                 for m in c["person"].finditer(text, a2, b2):
                     last = m
                 if last is not None:
                     b2 = last.end()
+                    if text[b2:b2 + 1] in _CLOSE_QUOTE and text[a2:a2 + 1] in _OPEN_QUOTE:
+                        b2 += 1  # “四川工匠”
             if b2 > a2 and c["han"].search(text, a2, b2):
                 return _strip_lead(text, a2, b2, c)
     # backward
