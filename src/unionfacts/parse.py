@@ -71,8 +71,10 @@ def _range(groups: dict[str, str]) -> tuple[Decimal, Decimal] | None:
         lo = parse_scaled(lo_num, scale)
         if lo is not None and lo < hi:
             if not scale and lo < 10 and _UNIT_IN.search(groups.get("num2", "")):
-                # 两到三仟: the bare low digit shares the high end's leading unit
-                lo *= 10 ** (len(str(int(hi))) - 1)
+                # 两到三仟: the bare low digit shares the high end's leading unit (not 两到十)
+                shared = lo * 10 ** (len(str(int(hi))) - 1)
+                if shared < hi:
+                    lo = shared
             return lo, hi
     return None
 
