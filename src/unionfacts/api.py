@@ -24,8 +24,6 @@ _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measur
            "date": Date, "duration": Duration}
 _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
 _MAKE_DOCUMENT = constructor(Document)
-#: Count units of people: their subject read forward ends with its person noun.
-_PERSON_UNITS = frozenset(("人", "名", "人次", "位"))
 _COMPARE = ("比", "较")
 _CLAUSE_END = "，。；！？,;!?\n"
 
@@ -91,6 +89,7 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
     """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject of
     its own shares the one before it (97%、92%以上)."""
     text = norm.text
+    people = pset.lexicon("person_unit")  # their subject read forward ends with a person noun
     out: list[tuple[int, int] | None] = []
     for i, d in enumerate(drafts):
         if d.kind not in ("money", "count", "percent", "measure"):
@@ -104,7 +103,7 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
             start, j = drafts[j].start - 1, j - 1
         lo = drafts[j].end if j >= 0 else 0
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
-        span = find_subject(text, start, d.end, pset, d.kind, lo, hi, d.unit in _PERSON_UNITS)
+        span = find_subject(text, start, d.end, pset, d.kind, lo, hi, d.unit in people)
         if span is None and i and drafts[i - 1].kind == d.kind and out[i - 1] \
                 and text[drafts[i - 1].end:d.start] in ("、", "和", "及", "与"):
             span = out[i - 1]
