@@ -56,6 +56,7 @@ def _compiled(pset: PatternSet):
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "person": fast(r"(?:" + pset.alternation("person_noun") + r")"),
         "lead_end": fast(r"(?:" + lead_alt + r")$"),
+        "tail": fast(r"(?:" + pset.alternation("subject_tail") + r")"),
         "head": fast(r"(?:" + pset.alternation("subject_head") + r")$"),
         "han": fast(r"\p{Han}"),
         "rate": fast(r"(?:" + pset.alternation("rate_word") + r")"),
@@ -130,9 +131,11 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
             a2 = q
     if b2 - a2 > _MAX:
         a2 = b2 - _MAX
-    if b2 - a2 == 1 and cut is not None and cut.end() == a2 and c["han"].match(cut.group()):
-        # one character left after a stop word is the tail of a compound (发放慰问金, 规上企业
-        # 参与面): the stop word is no break there; read on back to the break before it
+    if cut is not None and cut.end() == a2 and c["han"].match(cut.group()) \
+            and (b2 - a2 == 1 or c["tail"].fullmatch(text, a2, b2)):
+        # one character, or a word that names no thing by itself (人数, 金额), left after a stop
+        # word is the tail of a compound (发放慰问金, 规上企业参与面, 职工参与人数): the stop
+        # word is no break there; read on back to the break before it
         before = _last_break(c, text, lo, cut.start())
         a2 = _trim(text, before.end() if before else lo, b2)[0]
     if kind == "percent":
@@ -166,8 +169,9 @@ def _last_break(c: dict, text: str, a: int, b: int):
 
 def _strip_lead(text: str, a: int, b: int, c: dict) -> tuple[int, int]:
     """Drop a verb that opens the phrase (服务职工群众 → 职工群众), keeping 服务站点 inside;
-    a phrase that ends in a head noun such a verb modifies is one compound (帮扶资金)."""
+    a phrase that ends in a head noun such a verb modifies (帮扶资金), or that would leave a word
+    naming no thing by itself (帮扶金额), is one compound."""
     m = c["lead"].match(text, a, b)
-    if m is None or c["head"].search(text, m.end(), b) is not None:
-        return a, b
+    if m is None or c["head"].search(text, m.end(), b) is not None or c["tail"].fullmatch(text, m.end(), b):
+        return a, b  # 帮扶资金, 帮扶金额: one compound
     return m.end(), b
