@@ -105,9 +105,7 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
                 if t is not None:  # a verb before a quoted object: 举措服务“3815”战略 (but 社会组织)
                     b2 = t.start()
             if people:  # a count of people is named by its person noun: 2万余农民工[返乡就业]
-                last = None
-                for m in c["person"].finditer(text, a2, b2):
-                    last = m
+                last = _last(c["person"], text, a2, b2)
                 if last is not None:
                     b2 = last.end()
                     if text[b2:b2 + 1] in _CLOSE_QUOTE and text[a2:a2 + 1] in _OPEN_QUOTE:
@@ -141,12 +139,9 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     if kind == "percent":
         # a rate is named by its rate word: 建会率分别动态 → …建会率; when a stop word cut
         # the phrase after it (建会率分别动态保持在97%), the rate word earlier in the clause
-        last = None
-        for m in c["rate"].finditer(text, a2, b2):
-            last = m
+        last = _last(c["rate"], text, a2, b2)
         if last is None:
-            for m in c["rate"].finditer(text, lo, a2):
-                last = m
+            last = _last(c["rate"], text, lo, a2)
             if last is not None and not any(ch in _BREAK for ch in text[last.end():a2]):
                 before = _last_break(c, text, lo, last.start())
                 a2, b2 = _trim(text, before.end() if before else lo, last.end())
@@ -156,6 +151,14 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     if b2 > a2 and c["han"].search(text, a2, b2):
         return _strip_lead(text, a2, b2, c)
     return None
+
+
+def _last(rx, text: str, a: int, b: int):
+    """The last match of ``rx`` in ``text[a:b]``, or ``None``."""
+    last = None
+    for last in rx.finditer(text, a, b):
+        pass
+    return last
 
 
 def _last_break(c: dict, text: str, a: int, b: int):
