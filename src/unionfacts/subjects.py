@@ -46,6 +46,8 @@ def _compiled(pset: PatternSet):
         "scope": fast(r"(?:" + _SCOPE + r")"),
         "fwd_end": fast(r"(?=[" + _BREAK + "0-9" + _NUMERAL + word_first + r"])(?:" + keep + r"|[" + _BREAK
                         + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
+        "keep": fast(r"(?:" + compound + r")"),
+        "keep_len": max(map(len, pset.lexicon("subject_compound")), default=0),
         "back_trim": fast(pset.lead("qualifier_before", "qualifier_glue", "subject_stop")
                           + r"(?:(?:" + qb + r"|" + glue + r"|(?!" + compound + r")(?:" + stop + r"))[ \t\u3000]*)+$"),
         "back_break": fast(
@@ -116,6 +118,12 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     lo = max(0, start - 24, lo_bound)
     left = text[lo:start]
     t = c["back_trim"].search(left)
+    if t is not None:
+        # a trailing stop word that ends a compound (就业意向: 向) is no trailing stop word
+        for k in c["keep"].finditer(left, max(0, t.start() - c["keep_len"] + 1), t.end()):
+            if k.start() < t.start() < k.end():
+                t = c["back_trim"].search(left, k.end())
+                break
     right = lo + (t.start() if t else len(left))
     while right > lo and text[right - 1] in " \u3000\t":  # 投入资金 3000万元: a space is a break, not here
         right -= 1
