@@ -119,6 +119,20 @@ def test_money_range():
     assert (m.low, m.high, m.qualifier) == (Decimal("1000000"), Decimal("2000000"), "range")
 
 
+@pytest.mark.parametrize("text, subjects", [
+    # the new value of a change names what the old one named
+    ("职工阅读参与率由2020年的38%提升至今年的61.5%", ["职工阅读参与率", "职工阅读参与率"]),
+    ("技能培训补贴标准由每人800元提高到1200元", ["技能培训补贴标准", "技能培训补贴标准"]),
+    # a list of figures: the next item shares the subject
+    ("建会率保持在97%、92%以上", ["建会率", "建会率"]),
+    # a sentence break between them: no sharing
+    ("职工阅读参与率为38%。到年底达到61.5%", ["职工阅读参与率", ""]),
+])
+def test_a_figure_without_a_subject_shares_the_one_before(text, subjects):
+    facts = [f for f in extract(text, published="2024-06-01") if f.kind != "date"]
+    assert [f.subject for f in facts] == subjects
+
+
 @pytest.mark.parametrize("text", [
     "第四届“四川工匠”", "落实省委“3815”战略", "深化“4技5小2比”活动", "党的二十大精神",
     "完成“十四五”目标", "12351热线正式上线", "五一劳动奖章", "制订《十二条措施》",

@@ -24,8 +24,11 @@ _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measur
            "date": Date, "duration": Duration}
 _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
 _MAKE_DOCUMENT = constructor(Document)
-_COMPARE = ("比", "较")
+_COMPARE = ("比", "较", "由", "从")  # a base before the figure: 较去年, 由2020年的38%
 _CLAUSE_END = "，。；！？,;!?\n"
+_LIST_GLUE = ("、", "和", "及", "与")
+_CHANGE_TO = ("至", "到")  # 提升至, 提高到: what follows is the new value of the same thing
+_CHANGE_MAX = 8
 
 
 @functools.lru_cache(maxsize=16)
@@ -104,11 +107,27 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
         lo = drafts[j].end if j >= 0 else 0
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
         span = find_subject(text, start, d.end, pset, d.kind, lo, hi, d.unit in people)
-        if span is None and i and drafts[i - 1].kind == d.kind and out[i - 1] \
-                and text[drafts[i - 1].end:d.start] in ("、", "和", "及", "与"):
-            span = out[i - 1]
-        out.append(span)
+        out.append(span if span is not None else _shared(drafts, out, i, text))
     return out
+
+
+def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int,
+            text: str) -> tuple[int, int] | None:
+    """The subject of the figure before, for a figure with none of its own that names the same
+    thing: the next item of a 、-list (97%、92%以上), or the new value of a change (由2020年的
+    38%提升至今年的61.5%, 由800元提高到1200元)."""
+    d, k = drafts[i], i - 1
+    while k >= 0 and drafts[k].kind == "date":
+        k -= 1
+    if k < 0 or drafts[k].kind != d.kind or not out[k]:
+        return None
+    between = text[drafts[k].end:d.start]
+    if k == i - 1 and between in _LIST_GLUE:
+        return out[k]
+    if len(between) <= _CHANGE_MAX and any(w in between for w in _CHANGE_TO) \
+            and not any(ch in _CLAUSE_END for ch in between):
+        return out[k]
+    return None
 
 
 def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] | None):

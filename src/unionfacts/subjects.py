@@ -42,7 +42,9 @@ def _compiled(pset: PatternSet):
     # position that cannot start one is passed without trying each word there.
     word_first = pset.firsts("subject_stop", "subject_compound")
     return {
-        "fwd_skip": fast(r"(?:[ \t\u3000]*(?:" + qa + r"))?(?:的)?"),
+        # a classifier glossed in brackets (150台（套）) and a qualifier word are stepped over
+        "fwd_skip": fast(r"(?:[（(](?:" + pset.alternation("classifier") + r")[）)])?(?:[ \t\u3000]*(?:"
+                         + qa + r"))?(?:的)?"),
         "scope": fast(r"(?:" + _SCOPE + r")"),
         "fwd_end": fast(r"(?=[" + _BREAK + "0-9" + _NUMERAL + word_first + r"])(?:" + keep + r"|[" + _BREAK
                         + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
@@ -53,7 +55,7 @@ def _compiled(pset: PatternSet):
         "back_break": fast(
             # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
             r"(?=[" + _BREAK + "0-9第每" + word_first + r"])(?:[" + _BREAK
-            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周]"
+            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周期批季场届轮]"
             + r"|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "person": fast(r"(?:" + pset.alternation("person_noun") + r")"),
