@@ -4,7 +4,7 @@ Date groups a rule may capture: ``y m d hh mi`` (a point), ``y2 m2 d2`` (the end
 ``part`` (上旬/中旬/下旬/初/底/末 of a month), ``ypart`` (年初/年底/上半年/下半年 of a year),
 ``q`` (a quarter) or ``qn`` (the first *n* quarters, 前三季度), ``rel`` (今年/去年/明年…),
 ``relm`` (上月/本月/下月). Duration groups: ``num``, ``inner``/``inner2`` (多/余), ``half``
-(半), ``unit``.
+(半), ``unit``, ``lead`` (为期, 历时: a lone 一 after it is a real number).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .parse import Draft
 from .timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
 from .timebase import future_marked, last_day, pub_date, resolve_year, valid
 
-_PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20),
+_PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20), "上中旬": (1, 20), "中下旬": (11, None),
          "下旬": (21, None), "底": (21, None), "末": (21, None), "月底": (21, None), "月末": (21, None)}
 _YPART = {"年初": (1, 1, 3, None), "初": (1, 1, 3, None), "年中": (6, 1, 7, None),
           "年底": (12, 1, 12, None), "年末": (12, 1, 12, None), "底": (12, 1, 12, None),
@@ -66,11 +66,13 @@ def _duration(c: Candidate) -> Draft | None:
     unit = g.get("unit", "")
     if unit not in _DUR_UNIT:
         return None
-    n = parse_number(g.get("num", ""))
-    if n is None or n <= 0:
+    n = parse_number(g["num"]) if g.get("num") else Decimal(0)  # 半年: no number but the half
+    if n is None:
         return None
     if g.get("half"):
         n += Decimal("0.5")
+    if n <= 0:
+        return None
     letter, name = _DUR_UNIT[unit]
     body = plain(n)
     value = f"PT{body}{letter}" if name in ("hour", "minute", "second") else f"P{body}{letter}"
@@ -78,8 +80,9 @@ def _duration(c: Candidate) -> Draft | None:
     d.extra = {"amount": n, "time_unit": name}
     if g.get("inner") or g.get("inner2"):
         d.qualifier = "at_least"
-    # 关键一年, 一个月: a lone 一 is mostly an article; 不到一个月 keeps it through its qualifier
-    d.weak_number = g.get("num") == "一" and not g.get("half")
+    # 关键一年, 一个月: a lone 一 is mostly an article; 不到一个月 keeps it through its qualifier,
+    # 为期一个月 through the word before it that announces a length of time (group ``lead``)
+    d.weak_number = g.get("num") == "一" and not g.get("half") and not g.get("lead")
     return d
 
 
