@@ -36,9 +36,11 @@ class ContextRules:
 @functools.lru_cache(maxsize=16)
 def context_rules(pset: PatternSet) -> ContextRules:
     glue = pset.alternation("qualifier_glue")
+    # a verb of giving may sit between the bound and the figure: 每人最高补助1000元
+    verb = pset.alternation("qualifier_verb")
     before = fast(  # led by its first characters, as in subjects.py
         pset.lead("qualifier_before") + r"(?P<q>" + pset.alternation("qualifier_before")
-        + r")(?:" + glue + r")?[ \t\u3000]*$")
+        + r")(?:" + verb + r")?(?:" + glue + r")?[ \t\u3000]*$")
     after = fast(r"[ \t\u3000]*(?P<q>" + pset.alternation("qualifier_after") + r")")
     stop = fast(pset.alternation("subject_stop"))
     per = fast(r"每(?:个|位|名|家|所)?(?P<u>[人月年天日户家周次县市区乡镇村校项场])")

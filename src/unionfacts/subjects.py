@@ -88,11 +88,15 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
 
     ``lo_bound``/``hi_bound`` are the ends of the neighbouring figures: a subject never runs
     into another figure. ``people``: the figure counts people (人, 名), so a subject read
-    forward ends with its last person noun (2万余农民工返乡就业 → 农民工).
+    forward ends with its last person noun (2万余农民工返乡就业 → 农民工). A percentage is read
+    backward only (建会率达到97%), except a share in tenths, which names what follows it
+    (近七成受访者, 超六成企业).
     """
     c = _compiled(pset)
     hi_bound = len(text) if hi_bound is None else hi_bound
-    if kind != "percent":
+    if kind == "percent" and text[end - 1:end] == "成":
+        people = True  # 七成以上的职工对服务满意 → 职工
+    if kind != "percent" or people:
         m = c["fwd_skip"].match(text, end)
         a = m.end() if m else end
         if a < len(text) and text[a] not in "、，,":
