@@ -113,3 +113,18 @@ def test_publication_date_in_a_bracket_label_or_a_closing_date_line(raw, publish
 def test_a_breadcrumb_is_no_title():
     raw = "首页 > 工会动态 > 正文\n\n省总工会出台十条措施 助力新就业形态劳动者权益保障\n\n发布时间：2024-11-05\n正文。"
     assert META(raw)["title"] == "省总工会出台十条措施 助力新就业形态劳动者权益保障"
+
+
+@pytest.mark.parametrize("chrome", [
+    "字号：大 中 小　　分享到：微信 微博 QQ空间",
+    "【打印本页】【关闭窗口】【收藏】",
+    "来源：县总工会　　作者：张三　　编辑：李四",
+])
+def test_a_toolbar_or_byline_line_is_no_title(chrome):
+    raw = f"{chrome}\n\n县总工会开展“送温暖”活动\n\n发布时间：2024-03-06\n3月5日，县总工会走访困难职工。"
+    assert META(raw)["title"] == "县总工会开展“送温暖”活动"
+
+
+def test_a_title_holding_a_chrome_word_stays_a_title():
+    raw = "下沉“工”字号服务 为县域发展汇才聚能\n\n2024年02月22日09:35\n培育一批乡村能工巧匠。"
+    assert META(raw)["title"] == "下沉“工”字号服务 为县域发展汇才聚能"

@@ -48,6 +48,11 @@ _DATELINE = regex.compile(
 _FOOTER = regex.compile(r"^\s*[（(]?(?P<core>" + _DATE_CORE + r")[）)]?\s*$")
 # Breadcrumbs and location lines of site chrome are no title: 首页 > 工会动态 > 正文.
 _CRUMB = regex.compile(r"\s>\s|＞|>>|^(?:首页|当前位置|您的位置|您现在的位置|位置)")
+# Toolbar and byline lines of site chrome are no title: 字号：大 中 小, 分享到：, 【打印】, 来源：….
+_CHROME_LINE = regex.compile(r"(?:字号|字体)\s?[:：]|分享到|[【\[](?:打印|收藏|关闭)|打印本页|加入收藏|关闭窗口|扫一扫"
+                             r"|浏览[量次]|阅读[量数]|点击[量数率]"
+                             r"|[【\[]\s*[大中小]\s*[】\]]|大\s+中\s+小"
+                             r"|(?:来源|作者|编辑|责编|记者|通讯员|供稿|摄影)\s?[:：]")
 _TITLE_LABEL = regex.compile(r"(?:原题目|原标题|标题|题目)\s?[:：]\s?")
 _YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
 _SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})")
@@ -248,7 +253,8 @@ def detect_metadata(raw: str, norm) -> dict[str, Any]:
     content = [ln for _, ln in lines if ln.strip()]
     for lpos, line in lines[:8] if len(content) > 1 else ():
         s = line.strip()
-        if len(s) < 6 or _CRUMB.search(s) or " / " in s or "http" in s or _BARE.search(s) or _LABELED.search(s):
+        if len(s) < 6 or _CRUMB.search(s) or _CHROME_LINE.search(s) or " / " in s or "http" in s \
+                or _BARE.search(s) or _LABELED.search(s):
             continue
         if len(s) > 60 or "。" in s or s.count("，") > 1 or s[-1] in "，。；：！？,;:!?":
             continue
