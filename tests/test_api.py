@@ -123,6 +123,10 @@ def test_money_range():
     # the new value of a change names what the old one named
     ("职工阅读参与率由2020年的38%提升至今年的61.5%", ["职工阅读参与率", "职工阅读参与率"]),
     ("技能培训补贴标准由每人800元提高到1200元", ["技能培训补贴标准", "技能培训补贴标准"]),
+    # the rate of change of an amount, right after it, is the rate of that amount
+    ("营业收入86.5亿元，同比增长11.2%", ["营业收入", "营业收入"]),
+    ("新建4684个工会驿站，同比增加133%", ["工会驿站", "工会驿站"]),
+    ("营业收入86.5亿元。全年利润率为8%", ["营业收入", "利润率"]),
     # a list of figures: the next item shares the subject
     ("建会率保持在97%、92%以上", ["建会率", "建会率"]),
     # a sentence break between them: no sharing

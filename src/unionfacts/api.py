@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .candidates import find_candidates
 from .dates import build_time
+from .fastre import fast
 from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent,
                      constructor)
 from .normalize import Normalized, Normalizer, raw_view, without_surrogates
@@ -29,6 +30,9 @@ _CLAUSE_END = "，。；！？,;!?\n"
 _LIST_GLUE = ("、", "和", "及", "与")
 _CHANGE_TO = ("至", "到")  # 提升至, 提高到: what follows is the new value of the same thing
 _CHANGE_MAX = 8
+# between a figure and the rate of its change: ，同比增长 / 比上年增加 / 较去年同期下降了
+_GROWTH = fast(r"[，,]?\s*(?:同比|环比|比上年|较上年|比去年|较去年|比上年同期|较上年同期|较去年同期|同期|分别)*"
+               r"(?:增长|增加|下降|减少|提高|上升|回落|降低|增幅|增速|降幅)了?(?:为|达到?)?")
 
 
 @functools.lru_cache(maxsize=16)
@@ -114,14 +118,23 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
 def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int,
             text: str) -> tuple[int, int] | None:
     """The subject of the figure before, for a figure with none of its own that names the same
-    thing: the next item of a 、-list (97%、92%以上), or the new value of a change (由2020年的
-    38%提升至今年的61.5%, 由800元提高到1200元)."""
+    thing: the next item of a 、-list (97%、92%以上), the new value of a change (由2020年的
+    38%提升至今年的61.5%, 由800元提高到1200元), or the rate of change of an amount (营业收入
+    86.5亿元，同比增长11.2%)."""
     d, k = drafts[i], i - 1
     while k >= 0 and drafts[k].kind == "date":
         k -= 1
-    if k < 0 or drafts[k].kind != d.kind or not out[k]:
+    if k < 0 or not out[k]:
         return None
     between = text[drafts[k].end:d.start]
+    if d.kind == "percent" and drafts[k].kind in ("money", "count", "measure"):
+        # 营业收入86.5亿元，同比增长11.2%; 新建4684个工会驿站，同比增加133% (its subject read
+        # forward lies between)
+        sub_a, sub_b = out[k]
+        rest = text[sub_b:d.start] if sub_a >= drafts[k].end else between
+        return out[k] if _GROWTH.fullmatch(rest) else None
+    if drafts[k].kind != d.kind:
+        return None
     if k == i - 1 and between in _LIST_GLUE:
         return out[k]
     if len(between) <= _CHANGE_MAX and any(w in between for w in _CHANGE_TO) \
