@@ -4,7 +4,8 @@ Date groups a rule may capture: ``y m d hh mi`` (a point), ``y2 m2 d2`` (the end
 ``part`` (上旬/中旬/下旬/初/底/末 of a month), ``ypart`` (年初/年底/上半年/下半年 of a year),
 ``q`` (a quarter) or ``qn`` (the first *n* quarters, 前三季度), ``rel`` (今年/去年/明年…),
 ``relm`` (上月/本月/下月). Duration groups: ``num``, ``inner``/``inner2`` (多/余), ``half``
-(半), ``unit``, ``lead`` (为期, 历时: a lone 一 after it is a real number).
+(半), ``unit``, ``lead`` (为期, 历时: a lone 一 after it is a real number), ``num2`` (the
+upper end of a range: 三至五年).
 """
 
 from __future__ import annotations
@@ -78,6 +79,12 @@ def _duration(c: Candidate) -> Draft | None:
     value = f"PT{body}{letter}" if name in ("hour", "minute", "second") else f"P{body}{letter}"
     d = Draft("duration", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
     d.extra = {"amount": n, "time_unit": name}
+    if g.get("num2"):  # 三至五年: the value and amount give the lower bound
+        n2 = parse_number(g["num2"])
+        if n2 is None or n2 <= n:
+            return None
+        d.qualifier = "range"
+        d.extra.update(low=n, high=n2)
     if g.get("inner") or g.get("inner2"):
         d.qualifier = "at_least"
     # 关键一年, 一个月: a lone 一 is mostly an article; 不到一个月 keeps it through its qualifier,

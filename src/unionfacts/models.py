@@ -107,9 +107,13 @@ class Duration(_FactBase):
     unit: str = ""
     """Always empty for durations."""
     amount: PlainDecimal
-    """The number of ``time_unit``s."""
+    """The number of ``time_unit``s (for a range: its lower bound, as ``value``)."""
     time_unit: Literal["year", "month", "week", "day", "hour", "minute", "second"]
     """Unit of ``amount``."""
+    low: PlainDecimal | None = None
+    """Lower bound of a range of lengths (三至五年 → 3), in ``time_unit``s."""
+    high: PlainDecimal | None = None
+    """Upper bound of a range of lengths (三至五年 → 5), in ``time_unit``s."""
 
 
 Fact = Annotated[Union[Money, Count, Percent, Measure, Date, Duration], Field(discriminator="kind")]
