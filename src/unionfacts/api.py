@@ -127,12 +127,12 @@ def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int,
     if k < 0 or not out[k]:
         return None
     between = text[drafts[k].end:d.start]
-    if d.kind == "percent" and drafts[k].kind in ("money", "count", "measure"):
+    if d.kind == "percent" and drafts[k].kind in ("money", "count", "measure", "percent"):
         # 营业收入86.5亿元，同比增长11.2%; 新建4684个工会驿站，同比增加133% (its subject read
-        # forward lies between)
+        # forward lies between); 占比达65.3%，比上年提高2.1个百分点
         sub_a, sub_b = out[k]
-        rest = text[sub_b:d.start] if sub_a >= drafts[k].end else between
-        return out[k] if _GROWTH.fullmatch(rest) else None
+        if _GROWTH.fullmatch(text[sub_b:d.start] if sub_a >= drafts[k].end else between):
+            return out[k]
     if drafts[k].kind != d.kind:
         return None
     if k == i - 1 and between in _LIST_GLUE:
