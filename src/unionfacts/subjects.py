@@ -55,7 +55,7 @@ def _compiled(pset: PatternSet):
         "back_break": fast(
             # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
             r"(?=[" + _BREAK + "0-9第每" + word_first + r"])(?:[" + _BREAK
-            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每[人天月年个位名户次家周期批季场届轮]"
+            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每一?[人天月年个位名户次家周期批季场届轮]"
             + r"|(?:" + stop + r"))"),
         "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         "person": fast(r"(?:" + pset.alternation("person_noun") + r")"),
