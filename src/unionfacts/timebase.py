@@ -111,8 +111,17 @@ def valid(y: int, m: int, d: int | None = None) -> bool:
     return d is None or 1 <= d <= last_day(y, m)
 
 
-def resolve_year(m: int, d: int | None, pub: dt.date, future: bool) -> int:
-    """The year of a year-less month(-day): nearest past occurrence, or future when marked."""
+_DEADLINE_PASSED_DAYS = 92
+
+
+def resolve_year(m: int, d: int | None, pub: dt.date, future: bool, deadline: bool = False) -> int:
+    """The year of a year-less month(-day): nearest past occurrence, or future when marked. A
+    ``deadline`` (6月底前完成) lies ahead, unless it passed within the last quarter (a report
+    of work done by then)."""
+    if deadline and not future:
+        past = resolve_year(m, d, pub, False)
+        gone = (pub - dt.date(past, m, min(d or 1, last_day(past, m)))).days
+        return past if gone <= _DEADLINE_PASSED_DAYS else resolve_year(m, d, pub, True)
     day = d or 1
     y = pub.year
     if d == 29 and m == 2:
@@ -130,6 +139,15 @@ def resolve_year(m: int, d: int | None, pub: dt.date, future: bool) -> int:
     if cand > pub and not (d is None and m == pub.month):
         return y - 1
     return y
+
+
+# A deadline after a date: 6月底前完成, 于6月30日前上报 (not 前后 around it, nor 前夕 its eve)
+_DEADLINE = regex.compile(r"\s?(?:之|以)?前(?![后夕])")
+
+
+def deadline_after(text: str, end: int) -> bool:
+    """Whether a year-less date ending at ``end`` is a deadline (…前), see ``resolve_year``."""
+    return _DEADLINE.match(text, end) is not None
 
 
 def future_marked(text: str, start: int) -> bool:
