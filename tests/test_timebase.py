@@ -77,6 +77,13 @@ def test_nearest_past_occurrence_policy_and_future_marker():
     assert [d.value for d in modal] == ["2025-06-21/2025-06-30", "2025-09-30"]
     done = extract("各地已在6月底前完成更新", published="2025-03-18")
     assert [d.value for d in done] == ["2024-06-21/2024-06-30"]
+    # a deadline with no modal before it lies ahead too, unless it passed within the quarter
+    ahead = extract("各地于12月31日前上报，10月底前完成建设", published="2024-05-20")
+    assert [d.value for d in ahead] == ["2024-12-31", "2024-10-21/2024-10-31"]
+    passed = extract("各地于6月30日前完成验收", published="2024-08-10")
+    assert [d.value for d in passed] == ["2024-06-30"]
+    around = extract("7月1日前后", published="2024-05-20")
+    assert [d.value for d in around] == ["2023-07-01"]
 
 
 def test_parse_published_rejects_garbage():

@@ -17,7 +17,7 @@ from .candidates import Candidate
 from .numbers import parse_number, plain
 from .parse import Draft
 from .timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
-from .timebase import deadline_after, future_marked, last_day, pub_date, resolve_year, valid
+from .timebase import deadline, future_marked, last_day, pub_date, resolve_year, valid
 
 _PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20), "上中旬": (1, 20), "中下旬": (11, None),
          "下旬": (21, None), "底": (21, None), "末": (21, None), "月底": (21, None), "月末": (21, None)}
@@ -204,7 +204,7 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         if pub is None:
             resolved = False
         else:
-            y = resolve_year(m, day, pub, future_marked(text, c.start), deadline_after(text, c.end))
+            y = resolve_year(m, day, pub, future_marked(text, c.start), deadline(text, c.start, c.end))
     value = first = last = None
     gran = "day"
     if not resolved:

@@ -143,11 +143,14 @@ def resolve_year(m: int, d: int | None, pub: dt.date, future: bool, deadline: bo
 
 # A deadline after a date: 6月底前完成, 于6月30日前上报 (not 前后 around it, nor 前夕 its eve)
 _DEADLINE = regex.compile(r"\s?(?:之|以)?前(?![后夕])")
+# …unless the clause says it is met: 各地已在6月底前完成
+_DONE = regex.compile(r"(?:已|曾)[^，。；,;！？!?\n]*$")
 
 
-def deadline_after(text: str, end: int) -> bool:
-    """Whether a year-less date ending at ``end`` is a deadline (…前), see ``resolve_year``."""
-    return _DEADLINE.match(text, end) is not None
+def deadline(text: str, start: int, end: int) -> bool:
+    """Whether the year-less date at ``[start, end)`` is a deadline still to meet (…前, and no
+    已 before it in the clause), see ``resolve_year``."""
+    return _DEADLINE.match(text, end) is not None and not _DONE.search(text, max(0, start - 10), start)
 
 
 def future_marked(text: str, start: int) -> bool:
