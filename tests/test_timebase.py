@@ -86,6 +86,16 @@ def test_nearest_past_occurrence_policy_and_future_marker():
     assert [d.value for d in around] == ["2023-07-01"]
 
 
+
+def test_the_end_of_an_activity_follows_its_start():
+    facts = extract("夏送清凉活动从6月中旬持续至9月上旬", published="2024-07-25")
+    assert [d.value for d in facts] == ["2024-06-11/2024-06-20", "2024-09-01/2024-09-10"]
+    facts = extract("冬季行动从12月1日持续到2月底", published="2024-01-10")
+    assert [d.value for d in facts] == ["2023-12-01", "2024-02-21/2024-02-29"]
+    joined = extract("12月1日到2月", published="2024-01-10")
+    assert [d.value for d in joined] == ["2023-12-01/2024-02"]
+
+
 def test_parse_published_rejects_garbage():
     with pytest.raises(ValueError):
         parse_published("yesterday")

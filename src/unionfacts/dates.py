@@ -204,7 +204,11 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         if pub is None:
             resolved = False
         else:
-            y = resolve_year(m, day, pub, future_marked(text, c.start), deadline(text, c.start, c.end))
+            # a span of months (1—11月) is placed by its end: the latest that is over, in January
+            # last year's (unless marked ahead)
+            m_end = _int(g.get("m2")) if day is None and g.get("m2") and not g.get("d2") else None
+            y = resolve_year(m_end or m, None if m_end else day, pub, future_marked(text, c.start),
+                             deadline(text, c.start, c.end))
     value = first = last = None
     gran = "day"
     if not resolved:

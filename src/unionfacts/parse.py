@@ -80,7 +80,7 @@ def _range(groups: dict[str, str]) -> tuple[Decimal, Decimal] | None:
 
 
 _UNIT_IN = regex.compile(r"[十百千仟佰拾]")
-_VAGUE_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_VAGUE_DIGIT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _vague(g: dict[str, str]) -> tuple[Decimal, Decimal | None] | None:

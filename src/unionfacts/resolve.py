@@ -8,12 +8,14 @@ packs); then the earlier start. A veto span removes every draft it overlaps.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 from dataclasses import dataclass
 
 from .fastre import fast
 from .parse import Draft
 from .patterns import PatternSet
+from .timebase import last_day
 
 _QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
 _SUBJECT_KINDS = frozenset({"money", "count", "percent", "measure"})
@@ -109,10 +111,38 @@ _SPAN_SEP = fast(
     r"时?[ \t\u3000]*起?[ \t\u3000]*(?:至|到|-{1,2}|—{1,2}|~|～|－)[ \t\u3000]*")
 _SPAN_AND = fast(r"[ \t\u3000]*(?:与|和)[ \t\u3000]*")
 _SPAN_BETWEEN = fast(r"(?:之)?间")
+# the end of an activity named apart from its start: 从6月中旬持续至9月上旬, 延续到
+_SPAN_TO = fast(r"[^，。；！？,;!?\n]{0,6}(?:至|到)")
 
 
-def _shift_year(iso: str, year: int) -> str:
-    return f"{year:04d}{iso[4:]}" if len(iso) >= 4 and iso[:4].isdigit() else iso
+def _shift_year(iso: str, year: int, month_end: bool = False) -> str:
+    """An ISO date, month or year moved to ``year``; with ``month_end`` (the end of a span such
+    as 2月底) a month's last day stays its last day (2023-02-28 → 2024-02-29). Raises
+    ``ValueError`` for a day the year lacks (2月29日)."""
+    if not (len(iso) >= 4 and iso[:4].isdigit()):
+        return iso
+    if len(iso) == 10:
+        y, m, d = int(iso[:4]), int(iso[5:7]), int(iso[8:])
+        if month_end and d == last_day(y, m):
+            d = last_day(year, m)
+        return dt.date(year, m, d).isoformat()
+    return f"{year:04d}{iso[4:]}"
+
+
+def _end_after(d: Draft, start: Draft) -> None:
+    """Give the year-less ``d`` the year of ``start`` (or the next), so that it ends after it."""
+    first = start.extra["first"]
+    year = int(first[:4])
+    span = d.extra.get("granularity") != "day"
+    try:
+        if _shift_year(d.extra["last"], year, span) < first:
+            year += 1
+        shifted = {k: _shift_year(d.extra[k], year, span) for k in ("first", "last")}
+        value = "/".join(_shift_year(v, year, span) for v in d.value.split("/"))
+    except ValueError:
+        return  # 2月29日 in a common year: leave it as resolved
+    d.extra.update(shifted)
+    d.value = value
 
 
 def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
@@ -135,15 +165,22 @@ def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
         elif _SPAN_AND.fullmatch(text, prev.end, d.start) and (m := _SPAN_BETWEEN.match(text, d.end)):
             end = m.end()
         else:
+            if not d.notes.get("year_given", True) and _SPAN_TO.fullmatch(text, prev.end, d.start):
+                _end_after(d, prev)  # two facts still, but the end follows the start
             out.append(d)
             continue
         first, last = prev.extra["first"], d.extra["last"]
         b = d.value.split("/")[-1]
-        if not d.notes.get("year_given", True) and prev.notes.get("year_given", True):
+        if not d.notes.get("year_given", True):
             year = int(first[:4])
-            if _shift_year(last, year) < first:
-                year += 1
-            last, b = _shift_year(last, year), _shift_year(b, year)
+            span = d.extra.get("granularity") != "day"
+            try:
+                if _shift_year(last, year, span) < first:
+                    year += 1
+                last, b = _shift_year(last, year, span), _shift_year(b, year, span)
+            except ValueError:  # 2月29日 in a common year: no span
+                out.append(d)
+                continue
         if first > last:
             out.append(d)
             continue
