@@ -145,3 +145,19 @@ def test_a_toolbar_or_byline_line_is_no_title(chrome):
 def test_a_title_holding_a_chrome_word_stays_a_title():
     raw = "下沉“工”字号服务 为县域发展汇才聚能\n\n2024年02月22日09:35\n培育一批乡村能工巧匠。"
     assert META(raw)["title"] == "下沉“工”字号服务 为县域发展汇才聚能"
+
+
+_BODY = "区总工会召开全委会议\n2024-03-05 16:42  来源：区总工会\n3月4日，区总工会召开会议，今年计划投入资金500万元，帮扶困难职工1200户。"
+_RELATED = "相关新闻：\n· 市总工会举办第六届职工职业技能大赛 2023-10-15\n· 区总工会开展金秋助学活动 2023-08-20\n"
+
+
+@pytest.mark.parametrize("raw", [_RELATED + _BODY, _BODY + "\n" + _RELATED + "版权所有 © 2024 区总工会"])
+def test_a_related_links_block_gives_no_title_date_or_facts(raw):
+    doc = extract_document(raw)
+    assert (doc.title, doc.published) == ("区总工会召开全委会议", "2024-03-05T16:42")
+    assert [f.text for f in doc.facts] == ["2024-03-05 16:42", "3月4日", "今年", "500万元", "1200户"]
+
+
+def test_the_article_after_a_related_links_block_in_the_middle_keeps_its_facts():
+    raw = _BODY + "\n" + _RELATED + "第二段：全年投入资金800万元，服务职工3万人次。"
+    assert [f.text for f in extract_document(raw).facts][-2:] == ["800万元", "3万人次"]

@@ -41,6 +41,15 @@ def _normalizer(pset: PatternSet) -> Normalizer:
                       dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
 
 
+#: Chrome rules whose spans hold other articles' headlines and dates: no title or date of this one.
+_CHROME_RULES = ("veto.related-block", "veto.prev-next")
+
+
+@functools.lru_cache(maxsize=16)
+def _chrome(pset: PatternSet) -> tuple:
+    return tuple(r.regex for r in pset.rules if r.id in _CHROME_RULES)
+
+
 def _patterns(extra_patterns: Iterable[str | Path] | None) -> PatternSet:
     return get_patterns(tuple(extra_patterns or ()))
 
@@ -201,7 +210,7 @@ def extract_document(text: str, doc_id: str = "", published: str | None = None, 
     pset = _patterns(extra_patterns)
     ks = _kinds(kinds)
     norm = _normalizer(pset)(text) if text else None
-    meta = detect_metadata(text, norm) if norm is not None else {}
+    meta = detect_metadata(text, norm, _chrome(pset)) if norm is not None else {}
     if published is not None:
         pub = parse_published(published)
         meta["published"] = pub

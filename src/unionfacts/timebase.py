@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 import regex
@@ -172,13 +173,28 @@ def _iso(m: regex.Match) -> tuple[str, str] | None:
     return day, day
 
 
-def detect_metadata(raw: str, norm) -> dict[str, Any]:
+def _masked(text: str, chrome: Iterable[Any]) -> str:
+    """``text`` with the spans of these chrome patterns (a related-links block) blanked, lines
+    kept: their headlines and dates are no title or publication date of this document."""
+    spans = [m.span() for rx in chrome for m in rx.finditer(text) if m.end() > m.start()]
+    if not spans:
+        return text
+    out = list(text)
+    for a, b in spans:
+        for i in range(a, b):
+            if out[i] != "\n":
+                out[i] = " "
+    return "".join(out)
+
+
+def detect_metadata(raw: str, norm, chrome: Iterable[Any] = ()) -> dict[str, Any]:
     """Publication date (with evidence), title, source and author from the header.
 
     ``norm`` is the document's :class:`~unionfacts.normalize.Normalized` view (made once and
     shared with extraction); the header is its first lines, at most ``_HEADER_CHARS`` long.
+    ``chrome``: compiled patterns of page chrome (a related-links block) read past.
     """
-    text = norm.text
+    text = _masked(norm.text, chrome)
     limit = min(len(text), _HEADER_CHARS)
     lines = []
     pos = 0
