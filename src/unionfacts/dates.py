@@ -160,6 +160,8 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         y = pub.year
         if g.get("qn") and 3 * (_int(g["qn"]) or 0) > pub.month:
             y -= 1  # 前三季度 sums quarters that are over: in a March article, last year's
+        elif g.get("q") and 3 * (_int(g["q"]) or 0) < pub.month and future_marked(text, c.start):
+            y += 1  # 将在一季度 in a December article: next year's
     if g.get("qrel"):
         if pub is None:
             return None

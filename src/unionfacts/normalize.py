@@ -35,6 +35,7 @@ for _ch in "％．＋－／：（）＝～＜＞":
     _FOLD[ord(_ch)] = chr(ord(_ch) - 0xFEE0)
 _FOLD[ord("－")] = "-"
 _FOLD[0x2014] = "—"  # keep em dash as is (explicit: not a minus)
+_FOLD[0x25CB] = "〇"  # ○ (a white circle) written for the numeral zero: 二○二三年
 _FOLD[0x00A0] = " "
 for _ch in "–‒−":
     _FOLD[ord(_ch)] = "-"
