@@ -314,6 +314,8 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
         else:
             value = first = last = _day(y, m, day)
             hh, mi = _int(g.get("hh")), _int(g.get("mi"))
+            if hh is not None and mi is None and g.get("ampm"):
+                mi = 0  # 下午3时
             if hh is not None and hh < 12 and g.get("ampm") in _AFTERNOON:
                 hh += 12  # 下午3点20分 = 15:20
             if hh is not None and mi is not None and 0 <= hh <= 23 and 0 <= mi <= 59:

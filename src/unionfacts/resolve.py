@@ -18,6 +18,9 @@ from .patterns import PatternSet
 from .timebase import last_day
 
 _QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
+# A figure compared with a target is the target, no bound: 失业率为2.8%，低于3.5%的控制目标
+_COMPARED = ("低于", "高于", "优于", "好于", "快于", "慢于")
+_TARGET = fast(r"的?(?:预期|控制|年度|全年|既定)?(?:目标|标准|水平|平均水平|预期|警戒线|红线|全国平均|全省平均)")
 _SUBJECT_KINDS = frozenset({"money", "count", "percent", "measure"})
 _LIST_GLUE = fast(r"[、和及与,，]|以及")
 
@@ -200,6 +203,8 @@ def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
             continue
         window = text[max(0, d.start - 8):d.start]
         m = cr.before.search(window)
+        if m and m.group("q") in _COMPARED and _TARGET.match(text, d.end):
+            m = None  # the target's own value
         if m:
             q = cr.before_map[m.group("q")]
             d.qualifier = "at_least" if d.qualifier == "at_least" and q == "approx" else q
