@@ -25,9 +25,9 @@ def test_value_f1_at_least_095(report, kind):
     assert f1 is not None and f1 >= 0.95, f"{kind} value F1 {f1}"
 
 
-@pytest.mark.parametrize("kind, floor", [("money", 0.90), ("count", 0.85), ("percent", 0.60)])
+@pytest.mark.parametrize("kind, floor", [("money", 0.90), ("count", 0.85), ("percent", 0.70)])
 def test_subject_overlap_keeps_its_level(report, kind, floor):
-    # measured 0.94 / 0.92 / 0.65 (README); the floors sit a little below
+    # measured 0.94 / 0.92 / 0.76 (README); the floors sit a little below
     s = report.kinds[kind].subject_f1
     assert s is not None and s >= floor, f"{kind} subject F1 {s}"
 
