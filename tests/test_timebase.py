@@ -65,35 +65,27 @@ def test_year_less_dates_stay_partial_without_a_publication_date():
     assert [(d.text, d.value, d.resolved) for d in dates] == [("1月19日", "--01-19", False)]
 
 
-def test_nearest_past_occurrence_policy_and_future_marker():
-    past = extract("12月20日举行决赛", published="2024-01-05")
-    assert past[0].value == "2023-12-20"
-    future = extract("会议将于3月15日召开", published="2024-12-20")
-    assert future[0].value == "2025-03-15"
-    deadline = extract("会议要求各地在5月1日前完成摸底，确保6月底前全部到位", published="2024-04-08")
-    assert [d.value for d in deadline] == ["2024-05-01", "2024-06-21/2024-06-30"]
+@pytest.mark.parametrize("text, published, values", [
+    # the nearest past occurrence, or the nearest ahead when the text marks it so
+    ("12月20日举行决赛", "2024-01-05", ["2023-12-20"]),
+    ("会议将于3月15日召开", "2024-12-20", ["2025-03-15"]),
+    ("会议要求各地在5月1日前完成摸底，确保6月底前全部到位", "2024-04-08",
+     ["2024-05-01", "2024-06-21/2024-06-30"]),
     # a modal with 在/于 right before the date: the deadline lies ahead (and 已 keeps it past)
-    modal = extract("会议强调，各级工会要在6月底前完成更新，各地需在9月30日前上报", published="2025-03-18")
-    assert [d.value for d in modal] == ["2025-06-21/2025-06-30", "2025-09-30"]
-    done = extract("各地已在6月底前完成更新", published="2025-03-18")
-    assert [d.value for d in done] == ["2024-06-21/2024-06-30"]
+    ("会议强调，各级工会要在6月底前完成更新，各地需在9月30日前上报", "2025-03-18",
+     ["2025-06-21/2025-06-30", "2025-09-30"]),
+    ("各地已在6月底前完成更新", "2025-03-18", ["2024-06-21/2024-06-30"]),
     # a deadline with no modal before it lies ahead too, unless it passed within the quarter
-    ahead = extract("各地于12月31日前上报，10月底前完成建设", published="2024-05-20")
-    assert [d.value for d in ahead] == ["2024-12-31", "2024-10-21/2024-10-31"]
-    passed = extract("各地于6月30日前完成验收", published="2024-08-10")
-    assert [d.value for d in passed] == ["2024-06-30"]
-    around = extract("7月1日前后", published="2024-05-20")
-    assert [d.value for d in around] == ["2023-07-01"]
-
-
-
-def test_the_end_of_an_activity_follows_its_start():
-    facts = extract("夏送清凉活动从6月中旬持续至9月上旬", published="2024-07-25")
-    assert [d.value for d in facts] == ["2024-06-11/2024-06-20", "2024-09-01/2024-09-10"]
-    facts = extract("冬季行动从12月1日持续到2月底", published="2024-01-10")
-    assert [d.value for d in facts] == ["2023-12-01", "2024-02-21/2024-02-29"]
-    joined = extract("12月1日到2月", published="2024-01-10")
-    assert [d.value for d in joined] == ["2023-12-01/2024-02"]
+    ("各地于12月31日前上报，10月底前完成建设", "2024-05-20", ["2024-12-31", "2024-10-21/2024-10-31"]),
+    ("各地于6月30日前完成验收", "2024-08-10", ["2024-06-30"]),
+    ("7月1日前后", "2024-05-20", ["2023-07-01"]),
+    # the end of an activity follows its start
+    ("夏送清凉活动从6月中旬持续至9月上旬", "2024-07-25", ["2024-06-11/2024-06-20", "2024-09-01/2024-09-10"]),
+    ("冬季行动从12月1日持续到2月底", "2024-01-10", ["2023-12-01", "2024-02-21/2024-02-29"]),
+    ("12月1日到2月", "2024-01-10", ["2023-12-01/2024-02"]),
+])
+def test_year_less_dates_resolve_against_the_publication_date(text, published, values):
+    assert [d.value for d in extract(text, published=published)] == values
 
 
 def test_parse_published_rejects_garbage():
