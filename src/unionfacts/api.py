@@ -27,7 +27,7 @@ _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
 _MAKE_DOCUMENT = constructor(Document)
 _COMPARE = ("比", "较", "由", "从")  # a base before the figure: 较去年, 由2020年的38%
 _CLAUSE_END = "，。；！？,;!?\n"
-_LIST_GLUE = ("、", "和", "及", "与")
+_LIST_JOINERS = ("、", "和", "及", "与")
 _CHANGE_TO = ("至", "到")  # 提升至, 提高到: what follows is the new value of the same thing
 _CHANGE_MAX = 8
 # between a figure and the rate of its change: ，同比增长 / 比上年增加 / 较去年同期下降了
@@ -144,7 +144,7 @@ def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int,
             return out[k]
     if drafts[k].kind != d.kind:
         return None
-    if k == i - 1 and between in _LIST_GLUE:
+    if k == i - 1 and between in _LIST_JOINERS:
         return out[k]
     if len(between) <= _CHANGE_MAX and any(w in between for w in _CHANGE_TO) \
             and not any(ch in _CLAUSE_END for ch in between):

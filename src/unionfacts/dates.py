@@ -17,10 +17,10 @@ from .candidates import Candidate
 from .numbers import parse_number, plain
 from .parse import Draft
 from .timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
-from .timebase import deadline, future_marked, last_day, pub_date, resolve_year, valid
+from .timebase import future_marked, is_deadline, last_day, pub_date, resolve_year, valid
 
-_PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20), "上中旬": (1, 20), "中下旬": (11, None),
-         "下旬": (21, None), "底": (21, None), "末": (21, None), "月底": (21, None), "月末": (21, None)}
+_PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20),
+         "上中旬": (1, 20), "中下旬": (11, None), "下旬": (21, None), "底": (21, None), "末": (21, None), "月底": (21, None), "月末": (21, None)}
 _YPART = {"年初": (1, 1, 3, None), "初": (1, 1, 3, None), "年中": (6, 1, 7, None),
           "年底": (12, 1, 12, None), "年末": (12, 1, 12, None), "底": (12, 1, 12, None),
           "末": (12, 1, 12, None), "上半年": (1, 1, 6, None), "下半年": (7, 1, 12, None)}
@@ -210,7 +210,7 @@ def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
             # last year's (unless marked ahead)
             m_end = _int(g.get("m2")) if day is None and g.get("m2") and not g.get("d2") else None
             y = resolve_year(m_end or m, None if m_end else day, pub, future_marked(text, c.start),
-                             deadline(text, c.start, c.end))
+                             is_deadline(text, c.start, c.end))
     value = first = last = None
     gran = "day"
     if not resolved:

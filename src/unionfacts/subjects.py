@@ -94,9 +94,9 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     """
     c = _compiled(pset)
     hi_bound = len(text) if hi_bound is None else hi_bound
-    if kind == "percent" and text[end - 1:end] == "成":
-        people = True  # 七成以上的职工对服务满意 → 职工
-    if kind != "percent" or people:
+    tenths = kind == "percent" and text[end - 1:end] == "成"
+    people = people or tenths  # 七成以上的职工对服务满意 → 职工
+    if kind != "percent" or tenths:
         m = c["fwd_skip"].match(text, end)
         a = m.end() if m else end
         if a < len(text) and text[a] not in "、，,":

@@ -148,7 +148,7 @@ _DEADLINE = regex.compile(r"\s?(?:之|以)?前(?![后夕])")
 _DONE = regex.compile(r"(?:已|曾)[^，。；,;！？!?\n]*$")
 
 
-def deadline(text: str, start: int, end: int) -> bool:
+def is_deadline(text: str, start: int, end: int) -> bool:
     """Whether the year-less date at ``[start, end)`` is a deadline still to meet (…前, and no
     已 before it in the clause), see ``resolve_year``."""
     return _DEADLINE.match(text, end) is not None and not _DONE.search(text, max(0, start - 10), start)
