@@ -4,7 +4,8 @@ Policy for year-less dates (``2月24日``) when a publication date is known: the
 occurrence on or before the publication date, unless the text marks it as ahead — a future
 marker (将, 将于, 拟, 计划, 预计, 定于, 要在, 需在, 应于) just before the date, or a plan or
 deadline verb (要求, 确保, 力争, 争取, 务必) earlier in its clause — then the nearest occurrence on
-or after it. Without a publication date nothing is resolved: the value stays partial
+or after it. A deadline (6月底前完成) lies ahead unless it passed within the last quarter or its
+clause says it is met (已). Without a publication date nothing is resolved: the value stays partial
 (``--02-24``) and relative years (今年) are not facts. Nothing ever falls back to today's date.
 """
 
