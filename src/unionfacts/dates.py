@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .candidates import Candidate
-from .numbers import parse_number, plain
+from .numbers import ambiguous_cn, parse_number, plain
 from .parse import Draft
 from .timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
 from .timebase import future_marked, is_deadline, last_day, pub_date, resolve_year, valid
@@ -67,6 +67,8 @@ def _duration(c: Candidate) -> Draft | None:
     unit = g.get("unit", "")
     if unit not in _DUR_UNIT:
         return None
+    if ambiguous_cn(g.get("num", "")):
+        return None  # 三五天: three to five, not 35
     n = parse_number(g["num"]) if g.get("num") else Decimal(0)  # 半年: no number but the half
     if n is None:
         return None

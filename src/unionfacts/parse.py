@@ -187,6 +187,8 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
         value += _sub_units(g)
     if kind == "measure" and unit.endswith("-x10"):  # 万千瓦 = 10 MW
         value, d.unit = value * 10, unit[:-4]
+    if kind == "measure" and (g.get("neg") or "below" in g):  # -5℃, 零下12℃
+        value = -value
     d.value = tidy(value)
     if inner:
         d.qualifier = "at_least"
