@@ -127,6 +127,8 @@ def _percent_value(value: Decimal, g: dict[str, str], fields: dict[str, str]) ->
             value *= 10
     if g.get("half"):  # 三成半 = 35%
         value += Decimal("0.5") * Decimal(fields.get("multiplier", "1"))
+    if g.get("tenth"):  # 九成五 = 95%
+        value += parse_number(g["tenth"])
     if g.get("neg"):
         value = -value
     return value
