@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from .candidates import find_candidates
+from .candidates import Candidate, find_candidates, scan_full
 from .dates import build_time
 from .fastre import fast
 from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent,
@@ -46,8 +46,8 @@ _CHROME_RULES = ("veto.related-block", "veto.prev-next")
 
 
 @functools.lru_cache(maxsize=16)
-def _chrome(pset: PatternSet) -> tuple:
-    return tuple(r.regex for r in pset.rules if r.id in _CHROME_RULES)
+def _chrome_rules(pset: PatternSet) -> tuple:
+    return tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
 
 
 def _patterns(extra_patterns: Iterable[str | Path] | None) -> PatternSet:
@@ -71,13 +71,13 @@ def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
 
 
 def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
-            published: str | None) -> list[Draft]:
+            published: str | None, found: dict[str, list[Candidate]] | None = None) -> list[Draft]:
     text = norm.text
     drafts: list[Draft] = []
     vetoes: list[tuple[int, int]] = []
     # every kind competes for the text (a duration 3个多月 must still beat a count 3个 when only
     # counts are asked for); the kinds filter applies to the result
-    for c in find_candidates(pset, text):
+    for c in find_candidates(pset, text, found=found):
         if c.kind == "veto":
             vetoes.append((c.start, c.end))
             continue
@@ -171,12 +171,12 @@ def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] 
 
 
 def _extract(text: str, pset: PatternSet, kinds: frozenset[str] | None, published: str | None,
-             norm: Normalized | None = None):
+             norm: Normalized | None = None, found: dict[str, list[Candidate]] | None = None):
     if not text:
         return [], None
     if norm is None:
         norm = _normalizer(pset)(text)
-    drafts = _drafts(norm, pset, kinds, published)
+    drafts = _drafts(norm, pset, kinds, published, found)
     facts = [_to_fact(d, norm, pset, s) for d, s in zip(drafts, _subjects(drafts, norm, pset))]
     if kinds is not None:
         facts = [f for f in facts if f.kind in kinds]
@@ -210,13 +210,17 @@ def extract_document(text: str, doc_id: str = "", published: str | None = None, 
     pset = _patterns(extra_patterns)
     ks = _kinds(kinds)
     norm = _normalizer(pset)(text) if text else None
-    meta = detect_metadata(text, norm, _chrome(pset)) if norm is not None else {}
+    # other articles' headlines and dates (a related-links block): scanned once, for the
+    # metadata (no title or date of this one) and as vetoes
+    chrome = {r.id: scan_full(r, norm.text) for r in _chrome_rules(pset)} if norm is not None else {}
+    masks = [(c.start, c.end) for found in chrome.values() for c in found]
+    meta = detect_metadata(text, norm, masks) if norm is not None else {}
     if published is not None:
         pub = parse_published(published)
         meta["published"] = pub
         meta["published_evidence"] = None
     pub = meta.get("published")
-    facts, norm = _extract(text, pset, ks, pub, norm)
+    facts, norm = _extract(text, pset, ks, pub, norm, chrome)
     enums = []
     if norm is not None and pset.by_kind("enum"):
         from .enumerations import find_enumerations

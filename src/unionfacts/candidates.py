@@ -157,8 +157,10 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = None,
-                    timeout: float | None = MATCH_TIMEOUT) -> Iterator[Candidate]:
-    """Every match of every rule (vetoes included).
+                    timeout: float | None = MATCH_TIMEOUT,
+                    found: dict[str, list[Candidate]] | None = None) -> Iterator[Candidate]:
+    """Every match of every rule (vetoes included). ``found``: the matches of whole-text rules
+    that the caller has already scanned for (by rule id, see ``scan_full``), not scanned again.
 
     A user-pack rule that times out on this text (a catastrophic pattern) raises
     ``PatternError`` naming it. Built-in rules run without the timeout: the guard costs more
@@ -169,7 +171,8 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
     spans: list[tuple[int, int]] = []
     for rule in plan.full_rules:
         if kinds is None or rule.kind in kinds or rule.kind == "veto":
-            for c in _matches(rule, text, 0, n, timeout):
+            known = found.get(rule.id) if found else None
+            for c in known if known is not None else _matches(rule, text, 0, n, timeout):
                 if rule.kind != "veto":
                     spans.append((c.start, c.end))
                 yield c
@@ -211,6 +214,11 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
         for (a, b), cs in zip(wins, chars):
             if req is None or not req.isdisjoint(cs):
                 yield from _matches(rule, text, a, b, None)
+
+
+def scan_full(rule: Rule, text: str) -> list[Candidate]:
+    """Every match of one rule over the whole text (a built-in one: no timeout)."""
+    return list(_matches(rule, text, 0, len(text), None))
 
 
 def _matches(rule: Rule, text: str, a: int, b: int, timeout: float | None) -> Iterator[Candidate]:

@@ -50,6 +50,9 @@ def _compiled(pset: PatternSet):
                         + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
         "keep": fast(r"(?:" + compound + r")"),
         "keep_len": max(map(len, pset.lexicon("subject_compound")), default=0),
+        # characters a compound can go on with after its first: only a trimmed stop word that
+        # starts with one of them can be the tail of a compound (就业意向: 向)
+        "keep_tails": frozenset(c for w in pset.lexicon("subject_compound") for c in w[1:]),
         "back_trim": fast(pset.lead("qualifier_before", "qualifier_glue", "subject_stop")
                           + r"(?:(?:" + qb + r"|" + glue + r"|(?!" + compound + r")(?:" + stop + r"))[ \t\u3000]*)+$"),
         "back_break": fast(
@@ -124,7 +127,7 @@ def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
     lo = max(0, start - 24, lo_bound)
     left = text[lo:start]
     t = c["back_trim"].search(left)
-    if t is not None:
+    if t is not None and left[t.start()] in c["keep_tails"]:
         # a trailing stop word that ends a compound (就业意向: 向) is no trailing stop word
         for k in c["keep"].finditer(left, max(0, t.start() - c["keep_len"] + 1), t.end()):
             if k.start() < t.start() < k.end():

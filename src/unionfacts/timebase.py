@@ -175,10 +175,10 @@ def _iso(m: regex.Match) -> tuple[str, str] | None:
     return day, day
 
 
-def _masked(text: str, chrome: Iterable[Any]) -> str:
-    """``text`` with the spans of these chrome patterns (a related-links block) blanked, lines
-    kept: their headlines and dates are no title or publication date of this document."""
-    spans = [m.span() for rx in chrome for m in rx.finditer(text) if m.end() > m.start()]
+def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with these spans of page chrome (a related-links block) blanked, lines kept:
+    their headlines and dates are no title or publication date of this document."""
+    spans = list(spans)
     if not spans:
         return text
     out = list(text)
@@ -189,12 +189,12 @@ def _masked(text: str, chrome: Iterable[Any]) -> str:
     return "".join(out)
 
 
-def detect_metadata(raw: str, norm, chrome: Iterable[Any] = ()) -> dict[str, Any]:
+def detect_metadata(raw: str, norm, chrome: Iterable[tuple[int, int]] = ()) -> dict[str, Any]:
     """Publication date (with evidence), title, source and author from the header.
 
     ``norm`` is the document's :class:`~unionfacts.normalize.Normalized` view (made once and
     shared with extraction); the header is its first lines, at most ``_HEADER_CHARS`` long.
-    ``chrome``: compiled patterns of page chrome (a related-links block) read past.
+    ``chrome``: spans of ``norm.text`` that are page chrome (a related-links block), read past.
     """
     text = _masked(norm.text, chrome)
     limit = min(len(text), _HEADER_CHARS)
