@@ -192,3 +192,12 @@ def test_model_constructor_refuses_missing_and_unknown_fields():
 
     with pytest.raises(TypeError, match="missing.*'start'"):
         constructor(Money)({"end": 3})
+
+
+def test_spinner_synonyms_are_read_back_in_subjects_of_a_spun_text():
+    # 年夜 and 扶植 mark the text as spun; then 整年/人材 read as 全年/人才 (values never change)
+    text = "年夜力扶植工匠学院，高技能人材总量达到12万人，整年理赔金额1.05亿元。"
+    facts = extract(text)
+    assert [(f.text, f.subject) for f in facts] == [("12万人", "高技能人才总量"), ("1.05亿元", "理赔金额")]
+    plain = extract("高技能人材总量达到12万人")  # no spinner marks: the word stays as written
+    assert plain[0].subject == "高技能人材总量"
