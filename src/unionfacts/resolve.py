@@ -22,6 +22,7 @@ _QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"
 _COMPARED = ("低于", "高于", "优于", "好于", "快于", "慢于")
 _TARGET = fast(r"的?(?:预期|控制|年度|全年|既定)?(?:目标|标准|水平|平均水平|预期|警戒线|红线|全国平均|全省平均)")
 _SUBJECT_KINDS = frozenset({"money", "count", "percent", "measure"})
+_WITHIN = fast(r"内(?![部容设外地涵蒙江])")
 _LIST_GLUE = fast(r"[、和及与,，]|以及")
 
 
@@ -215,6 +216,8 @@ def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
             if m:
                 d.qualifier = cr.after_map[m.group("q")]
                 d.notes["qualifier_after"] = m.group("q")
+            elif d.kind == "duration" and _WITHIN.match(text, d.end):
+                d.qualifier = "at_most"  # 48小时内响应 (not 内部, 内容)
     # One 以上 after a list scopes over the whole list: 97%、92%以上.
     for i in range(len(drafts) - 1, 0, -1):
         cur, prev = drafts[i], drafts[i - 1]

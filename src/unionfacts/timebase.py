@@ -65,7 +65,7 @@ _NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
 _FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定|(?:要|需|须|应|需要|必须|应当)[在于]"
                         r"|将(?:持续|延续|延长|一直)(?:到|至))\s*$")
 # A plan or deadline earlier in the clause: 要求各地在5月1日前完成, 确保6月底前到位.
-_FUTURE_CLAUSE = regex.compile(r"(?:要求|确保|力争|争取|务必|计划|预计|将于|拟于|定于|截止日期)[^，。；,;！？!?\n]*$")
+_FUTURE_CLAUSE = regex.compile(r"(?:要求|确保|力争|争取|务必|计划|预计|将于|拟于|定于|截止日期|截止时间|报名截止|申报截止)[^，。；,;！？!?\n]*$")
 
 
 def parse_published(value: Any) -> str:
