@@ -133,8 +133,9 @@ def _shift_year(iso: str, year: int, month_end: bool = False) -> str:
     return f"{year:04d}{iso[4:]}"
 
 
-def _end_after(d: Draft, start: Draft) -> None:
-    """Give the year-less ``d`` the year of ``start`` (or the next), so that it ends after it."""
+def _end_after(d: Draft, start: Draft) -> bool:
+    """Give the year-less ``d`` the year of ``start`` (or the next), so that it ends after it;
+    ``False`` (``d`` unchanged) when that year lacks its day (2月29日)."""
     first = start.extra["first"]
     year = int(first[:4])
     span = d.extra.get("granularity") != "day"
@@ -144,9 +145,10 @@ def _end_after(d: Draft, start: Draft) -> None:
         shifted = {k: _shift_year(d.extra[k], year, span) for k in ("first", "last")}
         value = "/".join(_shift_year(v, year, span) for v in d.value.split("/"))
     except ValueError:
-        return  # 2月29日 in a common year: leave it as resolved
+        return False
     d.extra.update(shifted)
     d.value = value
+    return True
 
 
 def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
@@ -173,18 +175,11 @@ def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
                 _end_after(d, prev)  # two facts still, but the end follows the start
             out.append(d)
             continue
+        if not d.notes.get("year_given", True) and not _end_after(d, prev):
+            out.append(d)  # 2月29日 in a common year: no span
+            continue
         first, last = prev.extra["first"], d.extra["last"]
         b = d.value.split("/")[-1]
-        if not d.notes.get("year_given", True):
-            year = int(first[:4])
-            span = d.extra.get("granularity") != "day"
-            try:
-                if _shift_year(last, year, span) < first:
-                    year += 1
-                last, b = _shift_year(last, year, span), _shift_year(b, year, span)
-            except ValueError:  # 2月29日 in a common year: no span
-                out.append(d)
-                continue
         if first > last:
             out.append(d)
             continue
