@@ -10,7 +10,7 @@ fixed random seed), in rounds: each round runs every contender once, and each ra
 median of the per-round ratios, so a load change on a shared machine hits both sides:
 
 * unionfacts end to end: ``extract_document(text, doc_id=...)`` per document, then the typed
-  facts as JSONL bytes through ``unionfacts.output.jsonl_lines``;
+  facts as JSONL bytes through ``unionfacts.io.sinks.jsonl_lines``;
 * floors: one compiled ``regex`` number+unit scan, ``str.translate`` (a full-width fold),
   OpenCC ``t2s`` and ``jieba.lcut`` (a private ``jieba.Tokenizer``), each over the whole text;
 * the peer, JioNLP ``extract_money`` + ``extract_time`` per document, on a slice (it is slow),
@@ -125,7 +125,7 @@ def say(msg: str = "") -> None:
 def unionfacts_pass(docs) -> tuple[int, int, list[float]]:
     """One end-to-end pass: facts, JSONL bytes, per-document seconds."""
     import unionfacts
-    from unionfacts.output import jsonl_lines
+    from unionfacts.io.sinks import jsonl_lines
 
     facts = 0
     nbytes = 0
@@ -344,7 +344,7 @@ _STARTUP_UF = r"""
 import json, sys, time
 t0 = time.perf_counter()
 import unionfacts
-from unionfacts.output import jsonl_lines
+from unionfacts.io.sinks import jsonl_lines
 t1 = time.perf_counter()
 text = open(sys.argv[1], encoding="utf-8").read()
 t2 = time.perf_counter()
@@ -367,9 +367,9 @@ import json, sys, time
 T = time.perf_counter
 t0 = T()
 import unionfacts
-from unionfacts.output import jsonl_lines
+from unionfacts.io.sinks import jsonl_lines
 t1 = T()
-from unionfacts.patterns import get_patterns
+from unionfacts.rules.packs import get_patterns
 get_patterns()
 t2 = T()
 text = open(sys.argv[1], encoding="utf-8").read()
@@ -398,7 +398,7 @@ text = open(sys.argv[1], encoding="utf-8").read()
 pr = cProfile.Profile()
 pr.enable()
 import unionfacts
-from unionfacts.output import jsonl_lines
+from unionfacts.io.sinks import jsonl_lines
 list(jsonl_lines(unionfacts.extract_document(text, doc_id="seed")))
 pr.disable()
 pr.dump_stats(sys.argv[2])
@@ -618,7 +618,7 @@ _STAGES = [
 
 def profile_unionfacts(docs, out_dir: Path, top: int) -> dict:
     import unionfacts
-    from unionfacts.output import jsonl_lines
+    from unionfacts.io.sinks import jsonl_lines
 
     chars = sum(len(d.text) for d in docs)
     pr = cProfile.Profile()
@@ -696,8 +696,8 @@ def rule_costs(docs, top: int) -> dict:
     the section is skipped, not the benchmark.
     """
     import unionfacts
-    from unionfacts.output import jsonl_lines
-    from unionfacts.patterns import get_patterns
+    from unionfacts.io.sinks import jsonl_lines
+    from unionfacts.rules.packs import get_patterns
 
     pset = get_patterns()
     originals = [(r, r.regex) for r in pset.rules]
@@ -944,7 +944,7 @@ def main(argv: list[str] | None = None) -> int:
     rep["memory"]["corpus_str_mib"] = mib(sum(sys.getsizeof(d.text) for d in docs))
 
     import unionfacts
-    from unionfacts.output import jsonl_lines
+    from unionfacts.io.sinks import jsonl_lines
 
     list(jsonl_lines(unionfacts.extract_document(seed_path.read_text(encoding="utf-8"), doc_id="warm-up")))
 

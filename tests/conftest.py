@@ -9,6 +9,8 @@ tests marked ``slow``, such as the 50 MB document).
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
@@ -19,3 +21,7 @@ settings.register_profile(
     "fuzz", max_examples=10_000, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The tools that are not the product (the peer-conformance harness) live in tools/, outside the
+# installed package; their tests import them from there.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from unionfacts import api, cli
-from unionfacts.output import jsonl_lines
+from unionfacts import cli
+from unionfacts import extractor as api
+from unionfacts.io.sinks import jsonl_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from unionfacts import extract_document
-from unionfacts import enumerations
+from unionfacts.pipeline import lists as enumerations
 from unionfacts.cli import main
 from unionfacts.models import Document
-from unionfacts.output import GOLD_FIELDS, jsonl_lines
-from unionfacts.patterns import get_patterns
-from unionfacts.rulecheck import iter_cases, run_case
+from unionfacts.io.sinks import GOLD_FIELDS, jsonl_lines
+from unionfacts.rules.packs import get_patterns
+from unionfacts.rules.check import iter_cases, run_case
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_003 = SEEDS / "003_2ba259b3f4eff141.txt"
@@ -337,7 +337,7 @@ def test_long_text_is_fast():
 
     raw = SEED_003.read_text(encoding="utf-8") * 100
     doc = extract_document(raw)
-    from unionfacts.api import _normalizer
+    from unionfacts.extractor import _normalizer
     pset = get_patterns()
     norm = _normalizer(pset)(raw)
     t0 = time.perf_counter()

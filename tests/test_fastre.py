@@ -1,4 +1,4 @@
-"""The two regex engines (unionfacts.fastre): the ``re`` compilation means what the rule says."""
+"""The two regex engines (unionfacts.rules.fastre): the ``re`` compilation means what the rule says."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import regex
 
-from unionfacts.candidates import _AFTER
-from unionfacts.fastre import HAN_RANGES, compile_fast, fast, to_re_syntax, unique_group_names
-from unionfacts.normalize import Normalizer
-from unionfacts.patterns import get_patterns
+from unionfacts.pipeline.candidates import _AFTER
+from unionfacts.rules.fastre import HAN_RANGES, compile_fast, fast, to_re_syntax, unique_group_names
+from unionfacts.pipeline.normalize import Normalizer
+from unionfacts.rules.packs import get_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 PSET = get_patterns()
@@ -145,7 +145,7 @@ def test_rule_groups_read_what_groupdict_gives(rule):
 
 
 def test_lead_of_lexicons():
-    from unionfacts.patterns import PatternSet
+    from unionfacts.rules.packs import PatternSet
 
     pset = PatternSet(lexicons={"a": {"以上": "at_least", "左右": "approx", "-x": ""}, "none": {}})
     assert pset.firsts("a") == r"\-以左"

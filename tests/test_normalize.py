@@ -1,6 +1,6 @@
-from unionfacts.api import _normalizer
-from unionfacts.normalize import fold, raw_view
-from unionfacts.patterns import get_patterns
+from unionfacts.extractor import _normalizer
+from unionfacts.pipeline.normalize import fold, raw_view
+from unionfacts.rules.packs import get_patterns
 
 NORM = _normalizer(get_patterns())
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from unionfacts.numbers import ambiguous_cn, parse_number, parse_scaled, plain
+from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, plain
 
 
 @pytest.mark.parametrize("text,value", [

@@ -9,7 +9,7 @@ import pytest
 
 from unionfacts import extract_document
 from unionfacts.models import FACTS_ADAPTER
-from unionfacts.output import GOLD_FIELDS, fact_records, jsonl_lines
+from unionfacts.io.sinks import GOLD_FIELDS, fact_records, jsonl_lines
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 EXTRA = ("每人每月补助500元,约3.5亿元、2至3万人次,增长12.5%,下降0.3个百分点,"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import unionfacts
-from unionfacts.patterns import builtin_dir, load_patterns
+from unionfacts.rules.packs import builtin_dir, load_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def test_wheel_carries_the_pack_and_loads_it(tmp_path):
     assert {Path(n).name for n in yamls} == {p.name for p in (ROOT / "patterns").glob("*.yaml")}
     target = tmp_path / "site"
     zipfile.ZipFile(whl).extractall(target)
-    code = ("import unionfacts, unionfacts.patterns as p; from pathlib import Path;"
+    code = ("import unionfacts, unionfacts.rules.packs as p; from pathlib import Path;"
             "d = Path(str(p.builtin_dir())); assert str(d).startswith(%r), d;"
             "f = unionfacts.extract('投入资金4.9亿元'); assert str(f[0].value) == '490000000', f;"
             "print(len(p.load_patterns().rules))") % str(target)

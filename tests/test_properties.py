@@ -22,9 +22,9 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from unionfacts import Count, Date, Document, Duration, Measure, Money, Percent, extract, extract_document
-from unionfacts.api import _normalizer
+from unionfacts.extractor import _normalizer
 from unionfacts.models import FACT_ADAPTER
-from unionfacts.patterns import get_patterns
+from unionfacts.rules.packs import get_patterns
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]

@@ -23,7 +23,7 @@ import pytest
 import regex
 
 from unionfacts import PatternError, extract, extract_document
-from unionfacts.patterns import get_patterns
+from unionfacts.rules.packs import get_patterns
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
@@ -302,7 +302,7 @@ def _guarded(rule) -> tuple[float, str]:
 def test_rule_pattern_is_linear_on_adversarial_strings(rule):
     """Each rule, alone, over runs of every adversarial unit (with and without a unit word
     at the end), under a hang guard: no hang and linear growth. The guard is the regex
-    timeout, or for a rule the ``re`` engine runs (unionfacts.fastre), a forked child."""
+    timeout, or for a rule the ``re`` engine runs (unionfacts.rules.fastre), a forked child."""
     worst = _worst_growth(rule) if isinstance(rule.regex, regex.Pattern) else _guarded(rule)
     assert worst[0] < GROWTH_LIMIT, f"{rule.id}: 4x input took {worst[0]:.1f}x the time on {worst[1]}"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from unionfacts import extract, extract_document
-from unionfacts.api import _normalizer
-from unionfacts.patterns import get_patterns
-from unionfacts.timebase import detect_metadata, parse_published
+from unionfacts.extractor import _normalizer
+from unionfacts.rules.packs import get_patterns
+from unionfacts.pipeline.timebase import detect_metadata, parse_published
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 META = lambda text: detect_metadata(text, _normalizer(get_patterns())(text))  # noqa: E731

@@ -5,10 +5,10 @@
 [('money', '490000000', 'CNY')]
 """
 
-from .api import extract, extract_document, json_schema
-from .errors import PatternError, UnionfactsError
-from .models import Count, Date, Document, Duration, Fact, Measure, Money, Percent
-from .patterns import load_patterns
+from unionfacts.extractor import extract, extract_document, json_schema
+from unionfacts.errors import PatternError, UnionfactsError
+from unionfacts.models import Count, Date, Document, Duration, Fact, Measure, Money, Percent
+from unionfacts.rules.packs import load_patterns
 
 __all__ = [
     "Count", "Date", "Document", "Duration", "Fact", "Measure", "Money", "PatternError",

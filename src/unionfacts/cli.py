@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PatternError, UnionfactsError
+from unionfacts.errors import PatternError, UnionfactsError
 
 
 @dataclass
@@ -102,7 +102,7 @@ class _Chinese:
 
     @classmethod
     def of(cls, text: str) -> _Chinese:
-        from .normalize import to_simplified
+        from unionfacts.pipeline.normalize import to_simplified
 
         sample = to_simplified(text[:_SAMPLE])
         good = bad = 0
@@ -194,7 +194,7 @@ def _jsonl_record(line: bytes, where: str, label: str, i: int, encoding: str | N
 def _scrub(s: str) -> str:
     """A lone surrogate (JSON ``"\\ud800"``) → U+FFFD: one code point for one, so offsets
     stay true, and the output can be UTF-8."""
-    from .normalize import without_surrogates
+    from unionfacts.pipeline.normalize import without_surrogates
 
     return without_surrogates(s)
 
@@ -370,8 +370,8 @@ def _render(src: Source, cfg: _Settings) -> tuple[bool, str]:
     """``(True, output text)`` for a document, or ``(False, error message)``."""
     if src.error is not None or src.text is None:
         return False, src.error or "no text"
-    from . import api
-    from .output import jsonl_lines
+    from unionfacts import extractor as api
+    from unionfacts.io.sinks import jsonl_lines
 
     try:
         doc = api.extract_document(src.text, doc_id=src.doc, published=src.published,
@@ -481,9 +481,9 @@ def _results_parallel(sources: Iterable[Source], cfg: _Settings,
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from .models import KINDS
-    from .patterns import get_patterns
-    from .timebase import parse_published
+    from unionfacts.models import KINDS
+    from unionfacts.rules.packs import get_patterns
+    from unionfacts.pipeline.timebase import parse_published
 
     kinds = None
     if args.kinds:
@@ -575,20 +575,20 @@ def _emit(out: AtomicWriter, text: str | None) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .api import json_schema
+    from unionfacts.extractor import json_schema
 
     print(json.dumps(json_schema(args.what), ensure_ascii=False, indent=2))
     return 0
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
-    from .rulecheck import check_packs
+    from unionfacts.rules.check import check_packs
 
     return check_packs(args.dirs, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import run_evaluate
+    from unionfacts.evaluate import run_evaluate
 
     return run_evaluate(args, out=sys.stdout, err=sys.stderr)
 

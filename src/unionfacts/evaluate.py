@@ -57,7 +57,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import PatternError, UnionfactsError
+from unionfacts.errors import PatternError, UnionfactsError
 
 KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "measure")
 NUMERIC_KINDS = frozenset({"money", "count", "percent", "measure"})
@@ -225,7 +225,7 @@ def _coerce(items: Iterable[Any], is_gold: bool, ignored: Counter) -> list[FactR
                 ignored[item.kind] += 1
             continue
         if not is_gold and hasattr(item, "facts") and hasattr(item, "doc"):
-            from .output import fact_records  # a Document
+            from unionfacts.io.sinks import fact_records  # a Document
 
             dicts: Iterable[Any] = fact_records(item)
         else:
@@ -667,9 +667,9 @@ def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
     Both are reported in ``report.warnings``. Raises ``RecordError`` for a malformed gold file
     and ``PatternError`` for a broken rule pack.
     """
-    from .api import extract_document
-    from .cli import iter_sources
-    from .output import fact_records
+    from unionfacts.extractor import extract_document
+    from unionfacts.cli import iter_sources
+    from unionfacts.io.sinks import fact_records
 
     golds = load_gold(gold)
     wanted = {g.doc for g in golds}

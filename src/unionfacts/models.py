@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
 
-from .numbers import plain
+from unionfacts.pipeline.numbers import plain
 
 Qualifier = Literal["exact", "approx", "at_least", "at_most", "range"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .fastre import fast, first_chars
+from unionfacts.rules.fastre import fast, first_chars
 
 # Full-width forms → ASCII for the characters numbers, units and times are made of.
 # Chinese sentence punctuation (，。；！？) is left alone: folding ， to , would glue list

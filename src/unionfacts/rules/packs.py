@@ -24,8 +24,8 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import PatternError
-from .fastre import compile_fast, first_chars
+from unionfacts.errors import PatternError
+from unionfacts.rules.fastre import compile_fast, first_chars
 
 FACT_KINDS = ("money", "count", "percent", "date", "duration", "measure")
 RULE_KINDS = FACT_KINDS + ("veto", "enum")

@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .models import Document
-from .numbers import plain
+from unionfacts.models import Document
+from unionfacts.pipeline.numbers import plain
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) builds per call
 #: Fields every JSONL line carries first, in this order (../shared/gold/FORMAT.md).

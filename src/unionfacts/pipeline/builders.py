@@ -19,9 +19,9 @@ from typing import Any
 
 import regex
 
-from .candidates import Candidate
-from .numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
-from .patterns import PatternSet
+from unionfacts.pipeline.candidates import Candidate
+from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
+from unionfacts.rules.packs import PatternSet
 
 
 @dataclass(slots=True)

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .errors import PatternError
-from .fastre import fast
-from .patterns import MATCH_TIMEOUT, PatternSet, Rule
-from .timebase import REL_DAY, REL_MONTH, REL_QUARTER, REL_YEAR
+from unionfacts.errors import PatternError
+from unionfacts.rules.fastre import fast
+from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule
+from unionfacts.pipeline.timebase import REL_DAY, REL_MONTH, REL_QUARTER, REL_YEAR
 
 _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就业形态劳动者, 2023年12月26日至27日)
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it

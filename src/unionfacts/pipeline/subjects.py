@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 
-from .fastre import fast
-from .patterns import PatternSet
+from unionfacts.rules.fastre import fast
+from unionfacts.rules.packs import PatternSet
 
 _MAX = 16
 _BREAK = "，。；：！？,;:!?\n\r…|>/《》【】\\[\\]< \u3000\t"

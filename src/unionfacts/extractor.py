@@ -7,17 +7,17 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from .candidates import Candidate, find_candidates, scan_full
-from .dates import build_time
-from .fastre import fast
-from .models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent,
+from unionfacts.pipeline.candidates import Candidate, find_candidates, scan_full
+from unionfacts.pipeline.dates import build_time
+from unionfacts.rules.fastre import fast
+from unionfacts.models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent,
                      constructor)
-from .normalize import Normalized, Normalizer, raw_view, without_surrogates
-from .parse import Draft, build_numeric
-from .patterns import PatternSet, get_patterns
-from .resolve import apply_context, join_date_spans, select
-from .subjects import find_subject
-from .timebase import detect_metadata, parse_published
+from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
+from unionfacts.pipeline.builders import Draft, build_numeric
+from unionfacts.rules.packs import PatternSet, get_patterns
+from unionfacts.pipeline.resolve import apply_context, join_date_spans, select
+from unionfacts.pipeline.subjects import find_subject
+from unionfacts.pipeline.timebase import detect_metadata, parse_published
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +223,7 @@ def extract_document(text: str, doc_id: str = "", published: str | None = None, 
     facts, norm = _extract(text, pset, ks, pub, norm, chrome)
     enums = []
     if norm is not None and pset.by_kind("enum"):
-        from .enumerations import find_enumerations
+        from unionfacts.pipeline.lists import find_enumerations
         enums = find_enumerations(norm, facts, pset)
     # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
     return _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums))
@@ -231,7 +231,7 @@ def extract_document(text: str, doc_id: str = "", published: str | None = None, 
 
 def json_schema(what: str = "document") -> dict:
     """JSON Schema of a ``Document`` (``what="document"``) or of one ``Fact`` (``"fact"``)."""
-    from .models import FACT_ADAPTER
+    from unionfacts.models import FACT_ADAPTER
 
     if what == "fact":
         return FACT_ADAPTER.json_schema(mode="serialization")

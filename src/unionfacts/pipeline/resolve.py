@@ -12,10 +12,10 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from .fastre import fast
-from .parse import Draft
-from .patterns import PatternSet
-from .timebase import last_day
+from unionfacts.rules.fastre import fast
+from unionfacts.pipeline.builders import Draft
+from unionfacts.rules.packs import PatternSet
+from unionfacts.pipeline.timebase import last_day
 
 _QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
 # A figure compared with a target is the target, no bound: 失业率为2.8%，低于3.5%的控制目标

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .candidates import Candidate
-from .numbers import ambiguous_cn, parse_number, plain
-from .parse import Draft
-from .timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
-from .timebase import future_marked, is_deadline, last_day, pub_date, resolve_year, valid
+from unionfacts.pipeline.candidates import Candidate
+from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, plain
+from unionfacts.pipeline.builders import Draft
+from unionfacts.pipeline.timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
+from unionfacts.pipeline.timebase import future_marked, is_deadline, last_day, pub_date, resolve_year, valid
 
 _PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20),
          "上中旬": (1, 20), "中下旬": (11, None), "下旬": (21, None), "底": (21, None), "末": (21, None), "月底": (21, None), "月末": (21, None)}

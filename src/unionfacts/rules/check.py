@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from .errors import PatternError
-from .numbers import plain
-from .patterns import FACT_KINDS, PatternSet, Rule, get_patterns
+from unionfacts.errors import PatternError
+from unionfacts.pipeline.numbers import plain
+from unionfacts.rules.packs import FACT_KINDS, PatternSet, Rule, get_patterns
 
 _MARK = re.compile(r"\[\[(.+?)\]\]")
 
@@ -80,10 +80,10 @@ def _field_str(v: object) -> str:
 
 def run_case(case: Case) -> str | None:
     """``None`` when the case behaves as written, else what went wrong."""
-    from .api import extract
+    from unionfacts.extractor import extract
 
     if case.rule.kind == "enum":
-        from .enumerations import run_enum_case
+        from unionfacts.pipeline.lists import run_enum_case
         return run_enum_case(case)
     facts = extract(case.text, published=case.published, extra_patterns=case.extra)
     kind = case.rule.kind
@@ -94,7 +94,7 @@ def run_case(case: Case) -> str | None:
     if case.expected is None:
         return None if not got else f"expected no fact in {case.text!r}, got {shown}"
     if kind == "veto":
-        from .api import _normalizer
+        from unionfacts.extractor import _normalizer
         pset = get_patterns(case.extra)
         if not case.rule.regex.search(_normalizer(pset)(case.text).text):
             return f"veto pattern does not match {case.text!r}"
@@ -116,7 +116,7 @@ def check_packs(dirs: list[str], out: TextIO, err: TextIO) -> int:
     """Validate packs and run their examples; print failures as ``file:rule: expected … got …``."""
     extra = tuple(str(Path(d).resolve()) for d in dirs)
     try:
-        from .patterns import builtin_dir
+        from unionfacts.rules.packs import builtin_dir
         builtin = str(Path(str(builtin_dir())).resolve())
         extra = tuple(d for d in extra if d != builtin)
         pset = get_patterns(extra)

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from .models import Enumeration, EnumerationItem
-from .normalize import Normalized, raw_view
-from .numbers import parse_number
-from .patterns import MATCH_TIMEOUT, PatternSet, Rule
+from unionfacts.models import Enumeration, EnumerationItem
+from unionfacts.pipeline.normalize import Normalized, raw_view
+from unionfacts.pipeline.numbers import parse_number
+from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule
 
 if TYPE_CHECKING:
-    from .rulecheck import Case
+    from unionfacts.rules.check import Case
 
 #: Ordinal a sequence word like 最后 gets from the lexicon (``last``): one past the list so far.
 _LAST = 0
@@ -323,7 +323,7 @@ def run_enum_case(case: Case) -> str | None:
     first marked marker (``style``, ``items``, ``announced``, ``agrees``, ``parent``,
     ``titles`` joined by ``|``) and all lists in order (``styles``, ``parents``).
     """
-    from .api import extract_document
+    from unionfacts.extractor import extract_document
 
     doc = extract_document(case.text, published=case.published, extra_patterns=case.extra)
     enums = doc.enumerations

@@ -1,6 +1,6 @@
 """Conformance runner: unionfacts against the peer test cases in ``shared/conformance``.
 
-    python -m unionfacts.conformance [DIR] [--json OUT] [--show-misses N] [--category CAT ...]
+    python tools/conformance.py [DIR] [--json OUT] [--show-misses N] [--category CAT ...]
                                      [--source SRC ...]
 
 ``DIR`` defaults to ``$UNIONFACTS_CONFORMANCE``, else the ``shared/conformance`` folder found
@@ -39,9 +39,9 @@ from typing import Any
 
 import regex
 
-from .api import extract
-from .normalize import fold
-from .numbers import parse_number
+from unionfacts.extractor import extract
+from unionfacts.pipeline.normalize import fold
+from unionfacts.pipeline.numbers import parse_number
 
 ENV_VAR = "UNIONFACTS_CONFORMANCE"
 
@@ -1095,7 +1095,7 @@ class Report:
         run = [r for r in self.results if r.file in RUN_FILES]
         n_in = sum(r.status != "out" for r in run)
         n_pass = sum(r.status == "pass" for r in run)
-        from . import __version__
+        from unionfacts import __version__
         return {
             "conformance_dir": self.folder,
             "unionfacts_version": __version__,
@@ -1180,7 +1180,7 @@ def format_misses(report: Report, n: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m unionfacts.conformance",
+    ap = argparse.ArgumentParser(prog="python tools/conformance.py",
                                  description="Run unionfacts against the peer conformance cases.")
     ap.add_argument("dir", nargs="?", help=f"conformance folder (default: ${ENV_VAR}, else "
                                            "shared/conformance beside the repository)")

@@ -19,8 +19,8 @@ from typing import Any
 
 import regex
 
-from .models import Evidence
-from .normalize import raw_view, without_surrogates
+from unionfacts.models import Evidence
+from unionfacts.pipeline.normalize import raw_view, without_surrogates
 
 #: Relative date words → offsets from the publication date (years, months, days).
 REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
@@ -192,7 +192,7 @@ def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def detect_metadata(raw: str, norm, chrome: Iterable[tuple[int, int]] = ()) -> dict[str, Any]:
     """Publication date (with evidence), title, source and author from the header.
 
-    ``norm`` is the document's :class:`~unionfacts.normalize.Normalized` view (made once and
+    ``norm`` is the document's :class:`~unionfacts.pipeline.normalize.Normalized` view (made once and
     shared with extraction); the header is its first lines, at most ``_HEADER_CHARS`` long.
     ``chrome``: spans of ``norm.text`` that are page chrome (a related-links block), read past.
     """

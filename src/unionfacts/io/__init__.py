@@ -1,0 +1,1 @@
+"""The I/O edge: sources (decoding, input discovery, record readers) and sinks (writers)."""
