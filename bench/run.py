@@ -369,8 +369,8 @@ t0 = T()
 import unionfacts
 from unionfacts.io.sinks import jsonl_lines
 t1 = T()
-from unionfacts.rules.packs import get_patterns
-get_patterns()
+from unionfacts.extractor import default_extractor
+default_extractor()
 t2 = T()
 text = open(sys.argv[1], encoding="utf-8").read()
 t3 = T()
@@ -598,21 +598,21 @@ def _top(st: pstats.Stats, sort: str, n: int) -> list[dict]:
 
 # Stage entry points: (path suffix, function) → stage name.
 _STAGES = [
-    ("unionfacts/api.py", "extract_document", "extract_document (all)"),
-    ("unionfacts/timebase.py", "detect_metadata", "detect_metadata (header)"),
-    ("unionfacts/normalize.py", "__call__", "Normalizer.__call__ (all calls)"),
-    ("unionfacts/normalize.py", "to_simplified", "  to_simplified (OpenCC)"),
-    ("unionfacts/candidates.py", "find_candidates", "find_candidates (rules at anchors)"),
-    ("unionfacts/candidates.py", "anchors", "  anchors (figure anchor scan)"),
-    ("unionfacts/candidates.py", "_matches", "  _matches (vetoes, scan: full rules)"),
-    ("unionfacts/parse.py", "build_numeric", "build_numeric"),
-    ("unionfacts/dates.py", "build_time", "build_time"),
-    ("unionfacts/resolve.py", "select", "select (overlaps, vetoes)"),
-    ("unionfacts/resolve.py", "apply_context", "apply_context (qualifiers, per)"),
-    ("unionfacts/api.py", "_to_fact", "_to_fact (raw span, model)"),
-    ("unionfacts/subjects.py", "find_subject", "find_subject (api._subjects)"),
-    ("unionfacts/output.py", "jsonl_lines", "jsonl_lines (records + JSON)"),
-    ("unionfacts/output.py", "fact_records", "  fact_records (read from the models)"),
+    ("unionfacts/extractor.py", "extract_document", "extract_document (all)"),
+    ("unionfacts/pipeline/timebase.py", "detect_metadata", "detect_metadata (header)"),
+    ("unionfacts/pipeline/normalize.py", "__call__", "Normalizer.__call__ (all calls)"),
+    ("unionfacts/pipeline/normalize.py", "to_simplified", "  to_simplified (OpenCC)"),
+    ("unionfacts/pipeline/candidates.py", "find_candidates", "find_candidates (rules at anchors)"),
+    ("unionfacts/pipeline/candidates.py", "anchors", "  anchors (figure anchor scan)"),
+    ("unionfacts/pipeline/candidates.py", "_matches", "  _matches (vetoes, scan: full rules)"),
+    ("unionfacts/pipeline/builders.py", "build_numeric", "build_numeric"),
+    ("unionfacts/pipeline/dates.py", "build_time", "build_time"),
+    ("unionfacts/pipeline/resolve.py", "select", "select (overlaps, vetoes)"),
+    ("unionfacts/pipeline/resolve.py", "apply_context", "apply_context (qualifiers, per)"),
+    ("unionfacts/extractor.py", "_to_fact", "_to_fact (raw span, model)"),
+    ("unionfacts/pipeline/subjects.py", "find_subject", "find_subject (Extractor._subjects)"),
+    ("unionfacts/io/sinks.py", "jsonl_lines", "jsonl_lines (records + JSON)"),
+    ("unionfacts/io/sinks.py", "fact_records", "  fact_records (read from the models)"),
 ]
 
 
@@ -692,14 +692,14 @@ def rule_costs(docs, top: int) -> dict:
     """Seconds spent in each rule's regex during an end-to-end pass (whatever the scan strategy).
 
     Each ``Rule.regex`` of the built-in pattern set is swapped for a timing proxy for the pass,
-    then put back. Reads unionfacts internals (``get_patterns().rules``); if they change shape
+    then put back. Reads unionfacts internals (``default_extractor().patterns.rules``); if they change shape
     the section is skipped, not the benchmark.
     """
     import unionfacts
     from unionfacts.io.sinks import jsonl_lines
-    from unionfacts.rules.packs import get_patterns
+    from unionfacts.extractor import default_extractor
 
-    pset = get_patterns()
+    pset = default_extractor().patterns
     originals = [(r, r.regex) for r in pset.rules]
     proxies = []
     try:

@@ -22,9 +22,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from unionfacts import Count, Date, Document, Duration, Measure, Money, Percent, extract, extract_document
-from unionfacts.extractor import _normalizer
+from unionfacts.extractor import default_extractor
 from unionfacts.models import FACT_ADAPTER
-from unionfacts.rules.packs import get_patterns
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
@@ -213,7 +212,7 @@ def test_joined_documents_give_the_union_of_their_facts(a, b):
 
 
 def _spun(text: str) -> bool:
-    return _normalizer(get_patterns())(text).spun
+    return default_extractor().normalize(text).spun
 
 
 # The same property without the sentence marks: no qualifier word, subject or time of day is

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from unionfacts import extract, extract_document
-from unionfacts.extractor import _normalizer
-from unionfacts.rules.packs import get_patterns
+from unionfacts.extractor import default_extractor
 from unionfacts.pipeline.timebase import detect_metadata, parse_published
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-META = lambda text: detect_metadata(text, _normalizer(get_patterns())(text))  # noqa: E731
+META = lambda text: detect_metadata(text, default_extractor().normalize(text))  # noqa: E731
 
 
 @pytest.mark.parametrize("name,published,evidence", [

@@ -46,7 +46,6 @@ or ``evaluate_paths("gold.jsonl", ["docs/"])`` to extract and score in one go.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import os
@@ -55,7 +54,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from unionfacts.errors import PatternError, UnionfactsError
 
@@ -66,7 +65,7 @@ _OPTIONAL = ("text", "unit", "qualifier", "subject")
 
 __all__ = [
     "FactRecord", "PRF", "RecordError", "Report", "Scores", "char_f1", "evaluate_paths",
-    "evaluate_predictions", "load_gold", "load_records", "match", "run_evaluate", "values_equal",
+    "evaluate_predictions", "load_gold", "load_records", "match", "values_equal",
 ]
 
 
@@ -667,13 +666,13 @@ def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
     Both are reported in ``report.warnings``. Raises ``RecordError`` for a malformed gold file
     and ``PatternError`` for a broken rule pack.
     """
-    from unionfacts.extractor import extract_document
-    from unionfacts.cli import iter_sources
+    from unionfacts.extractor import default_extractor
     from unionfacts.io.sinks import fact_records
+    from unionfacts.io.sources import iter_sources
 
     golds = load_gold(gold)
     wanted = {g.doc for g in golds}
-    extra = list(extra_patterns or [])
+    ex = default_extractor(extra_patterns)
     texts: dict[str, str] = {}
     preds: list[dict] = []
     warnings: list[str] = []
@@ -688,8 +687,7 @@ def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
             continue
         texts[src.doc] = src.text
         try:
-            doc = extract_document(src.text, doc_id=src.doc, published=src.published,
-                                   extra_patterns=extra)
+            doc = ex.extract_document(src.text, doc_id=src.doc, published=src.published)
         except PatternError:
             raise
         except (UnionfactsError, ValueError, TypeError, TimeoutError) as exc:
@@ -708,32 +706,3 @@ def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
     report.gold_path = str(gold)
     report.paths = [str(p) for p in paths]
     return report
-
-
-def run_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``unionfacts evaluate``: 0 when a report was written, 2 for a malformed or unusable gold
-    file, a broken rule pack, or when none of the gold documents is among the inputs."""
-    show = getattr(args, "show_errors", 20)
-    show = 20 if show is None else max(0, show)
-    try:
-        report = evaluate_paths(args.gold, list(args.paths), extra_patterns=args.patterns or [])
-    except RecordError as exc:
-        print(f"unionfacts evaluate: {exc}", file=err)
-        return 2
-    except PatternError as exc:
-        print(f"unionfacts evaluate: {exc}", file=err)
-        return 2
-    for w in report.warnings:
-        print(f"unionfacts evaluate: warning: {w}", file=err)
-    if not report.docs and not report.docs_missing:
-        print(f"unionfacts evaluate: gold file {args.gold} holds no facts", file=err)
-        return 2
-    if not report.docs:
-        print(f"unionfacts evaluate: none of the {len(report.docs_missing)} gold documents was found "
-              f"among {', '.join(args.paths)} (a document's id is its file name without .txt)", file=err)
-        return 2
-    if getattr(args, "json", False):
-        out.write(json.dumps(report.to_dict(show), ensure_ascii=False) + "\n")
-    else:
-        out.write(report.render(show))
-    return 0

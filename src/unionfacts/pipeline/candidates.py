@@ -15,9 +15,10 @@ Rules of user packs (which may use units no lexicon lists) and rules marked ``sc
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
 
 import regex
 
@@ -62,15 +63,12 @@ class ScanPlan:
     char_kinds: dict[str, frozenset[str]]  # a character after a number → the kinds it can open
     anchor_words: dict[str, str]  # a word that opens a figure → its kind
     by_kind: dict[str, tuple[Rule, ...]]  # built-in fact rules: tried at anchors of their kind
-    by_kinds: dict[frozenset[str], tuple[tuple, ...]]
-    """A set of kinds → its rules with their ``requires`` characters, filled as sets are met."""
+    by_kinds: dict[frozenset[str], tuple[tuple[Any, ...], ...]]
+    """Every set of kinds an anchor can open → its rules with their ``requires`` characters."""
     veto_rules: tuple[Rule, ...]     # built-in vetoes: only in windows that produced a candidate
     full_rules: tuple[Rule, ...]     # user-pack rules and ``scan: full`` rules: the whole text
-    look_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
-    """The characters after a number → the kinds they open, filled as strings are met."""
 
 
-@functools.lru_cache(maxsize=16)
 def scan_plan(pset: PatternSet) -> ScanPlan:
     kind_chars = {k: set(v) for k, v in pset.lexicon("kind_opener").items()}
     for kind, lexes in _KIND_LEXICONS.items():
@@ -101,9 +99,12 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     for r in rules:
         if id(r) in builtin and r.scan == "window" and r.kind != "veto":
             by_kind.setdefault(r.kind, []).append(r)
+    frozen = {k: tuple(v) for k, v in by_kind.items()}
+    kinds = sorted(set(frozen).union(anchor_words.values(), *char_kinds.values()))
+    by_kinds = {frozenset(ks): _rules_for(frozen, frozenset(ks))
+                for n in range(len(kinds) + 1) for ks in combinations(kinds, n)}
     return ScanPlan(
-        anchor, char_kinds, anchor_words,
-        {k: tuple(v) for k, v in by_kind.items()}, {},
+        anchor, char_kinds, anchor_words, frozen, by_kinds,
         tuple(r for r in rules if id(r) in builtin and r.scan == "window" and r.kind == "veto"),
         tuple(r for r in rules if id(r) not in builtin or r.scan == "full"))
 
@@ -113,9 +114,7 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     out: list[tuple[int, int, frozenset[str]]] = []
     get = plan.char_kinds.get
     empty: frozenset[str] = frozenset()
-    seen = plan.look_kinds  # the kinds of a look-ahead string, kept: the same ones recur
-    if len(seen) > 8192:  # bounded: a few hundred kB
-        seen.clear()
+    seen: dict[str, frozenset[str]] = {}  # the kinds of a look-ahead string: the same ones recur
     for m in plan.anchor.finditer(text):
         s, e = m.span()
         word = m.group("w")
@@ -138,11 +137,11 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     return out
 
 
-def _rules_for(plan: ScanPlan, kinds: frozenset[str]) -> tuple[tuple, ...]:
+def _rules_for(by_kind: dict[str, tuple[Rule, ...]], kinds: frozenset[str]) -> tuple[tuple[Any, ...], ...]:
     """The built-in rules tried at an anchor of these kinds, in a fixed order (kinds sorted):
     ``(rule, its requires characters or None, its bound match, its bound groups)``."""
     return tuple((r, r.requires, r.regex.match, r.groups)
-                 for k in sorted(kinds) for r in plan.by_kind.get(k, ()))
+                 for k in sorted(kinds) for r in by_kind.get(k, ()))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -156,7 +155,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = None,
+def find_candidates(plan: ScanPlan, text: str, kinds: frozenset[str] | None = None,
                     timeout: float | None = MATCH_TIMEOUT,
                     found: dict[str, list[Candidate]] | None = None) -> Iterator[Candidate]:
     """Every match of every rule (vetoes included). ``found``: the matches of whole-text rules
@@ -166,7 +165,6 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
     ``PatternError`` naming it. Built-in rules run without the timeout: the guard costs more
     than the match itself, and the test suite runs every built-in rule on adversarial input.
     """
-    plan = scan_plan(pset)
     n = len(text)
     spans: list[tuple[int, int]] = []
     for rule in plan.full_rules:
@@ -181,8 +179,8 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
         if kinds is not None:
             akinds = akinds & kinds
         rules = by_kinds.get(akinds)
-        if rules is None:
-            rules = by_kinds[akinds] = _rules_for(plan, akinds)
+        if rules is None:  # kinds no rule of the plan has (a user pack's own anchor word)
+            rules = _rules_for(plan.by_kind, akinds)
         end = e + _AFTER
         if end > n:
             end = n

@@ -11,21 +11,26 @@ count before it that announces measures (十条举措, 五项措施, 5方面).
 from __future__ import annotations
 
 import bisect
-import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import regex
 
-from unionfacts.models import Enumeration, EnumerationItem
+from unionfacts.models import Document, Enumeration, EnumerationItem
 from unionfacts.pipeline.normalize import Normalized, raw_view
 from unionfacts.pipeline.numbers import parse_number
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule
 
-if TYPE_CHECKING:
-    from unionfacts.rules.check import Case
+
+class _Case(Protocol):
+    """What ``check_enum_case`` reads of a rule example (``rules.check.Case``)."""
+
+    rule: Rule
+    text: str
+    expected: tuple[tuple[int, int], ...] | None
+    value: dict[str, str] | None
 
 #: Ordinal a sequence word like 最后 gets from the lexicon (``last``): one past the list so far.
 _LAST = 0
@@ -59,7 +64,9 @@ class _Chain:
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class ListRules:
+    """The list-marker rules and word lists of a pattern set, compiled once."""
+
     rules: tuple[tuple[str, Rule], ...]
     sequence: dict[str, int]
     announce_units: frozenset[str]
@@ -72,11 +79,10 @@ def rule_style(rule: Rule) -> str:
     return rule.fields.get("style") or rule.id.split(".", 1)[1]
 
 
-@functools.lru_cache(maxsize=16)
-def _compiled(pset: PatternSet) -> _Compiled:
+def compile_list_rules(pset: PatternSet) -> ListRules:
     sequence = {w: (_LAST if v == "last" else int(v)) for w, v in pset.lexicon("enum_sequence").items()}
     words = pset.alternation("enum_measure_word")
-    return _Compiled(
+    return ListRules(
         rules=tuple((rule_style(r), r) for r in pset.by_kind("enum")),
         sequence=sequence,
         announce_units=frozenset(pset.lexicon("enum_announce_unit")),
@@ -85,7 +91,7 @@ def _compiled(pset: PatternSet) -> _Compiled:
     )
 
 
-def _ordinal(m: Any, groups: dict[str, str], comp: _Compiled) -> int | None:
+def _ordinal(m: Any, groups: dict[str, str], comp: ListRules) -> int | None:
     word = groups.get("word")
     if word is not None:
         return comp.sequence.get(word)
@@ -101,7 +107,7 @@ def _ordinal(m: Any, groups: dict[str, str], comp: _Compiled) -> int | None:
     return int(v)
 
 
-def _markers(text: str, comp: _Compiled) -> list[_Marker]:
+def _markers(text: str, comp: ListRules) -> list[_Marker]:
     found: dict[int, _Marker] = {}
     for style, rule in comp.rules:
         matches = (rule.regex.finditer(text) if rule.builtin  # built-in: tested, no timeout
@@ -202,7 +208,7 @@ def _text_pos(norm: Normalized, raw_pos: int) -> int:
     return t1
 
 
-def _announcers(norm: Normalized, facts: Sequence[Any], comp: _Compiled) -> list[Any]:
+def _announcers(norm: Normalized, facts: Sequence[Any], comp: ListRules) -> list[Any]:
     """Count facts that announce measures, sorted by end."""
     out = []
     for f in facts:
@@ -216,9 +222,8 @@ def _announcers(norm: Normalized, facts: Sequence[Any], comp: _Compiled) -> list
     return sorted(out, key=lambda f: (f.end, f.start))
 
 
-def find_enumerations(norm: Normalized, facts: Sequence[Any], pset: PatternSet) -> list[Enumeration]:
+def find_enumerations(norm: Normalized, facts: Sequence[Any], comp: ListRules) -> list[Enumeration]:
     """The numbered lists in ``norm``, in text order, each linked to its announcing count."""
-    comp = _compiled(pset)
     if not comp.rules:
         return []
     text = norm.text
@@ -315,7 +320,7 @@ def _show(enums: list[Enumeration]) -> str:
     return "; ".join(f"{e.id} {e.style} [{', '.join(it.marker for it in e.items)}]" for e in enums) or "no list"
 
 
-def run_enum_case(case: Case) -> str | None:
+def check_enum_case(case: _Case, doc: Document) -> str | None:
     """``None`` when an ``enum.*`` example behaves as written, else what went wrong.
 
     ``[[…]]`` marks every list-item marker expected in the text (all styles, nested lists
@@ -323,9 +328,6 @@ def run_enum_case(case: Case) -> str | None:
     first marked marker (``style``, ``items``, ``announced``, ``agrees``, ``parent``,
     ``titles`` joined by ``|``) and all lists in order (``styles``, ``parents``).
     """
-    from unionfacts.extractor import extract_document
-
-    doc = extract_document(case.text, published=case.published, extra_patterns=case.extra)
     enums = doc.enumerations
     if case.expected is None:
         return None if not enums else f"expected no list in {case.text!r}, got {_show(enums)}"

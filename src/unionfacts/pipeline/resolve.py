@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
 from unionfacts.rules.fastre import fast
@@ -39,7 +38,6 @@ class ContextRules:
     per_after: object  # /人, /人·月
 
 
-@functools.lru_cache(maxsize=16)
 def context_rules(pset: PatternSet) -> ContextRules:
     glue = pset.alternation("qualifier_glue")
     # a verb of giving may sit between the bound and the figure: 每人最高补助1000元
@@ -191,9 +189,8 @@ def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
     return out
 
 
-def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
+def apply_context(drafts: list[Draft], text: str, cr: ContextRules) -> None:
     """Qualifiers from the words around each figure, shared 以上 over 、-lists, per-units."""
-    cr = context_rules(pset)
     for d in drafts:
         if d.kind not in _QUALIFIED_KINDS or d.qualifier == "range":
             continue

@@ -80,12 +80,13 @@ def _field_str(v: object) -> str:
 
 def run_case(case: Case) -> str | None:
     """``None`` when the case behaves as written, else what went wrong."""
-    from unionfacts.extractor import extract
+    from unionfacts.extractor import default_extractor
 
+    ex = default_extractor(case.extra)
     if case.rule.kind == "enum":
-        from unionfacts.pipeline.lists import run_enum_case
-        return run_enum_case(case)
-    facts = extract(case.text, published=case.published, extra_patterns=case.extra)
+        from unionfacts.pipeline.lists import check_enum_case
+        return check_enum_case(case, ex.extract_document(case.text, published=case.published))
+    facts = ex.extract(case.text, published=case.published)
     kind = case.rule.kind
     if kind in FACT_KINDS:
         facts = [f for f in facts if f.kind == kind]
@@ -94,9 +95,7 @@ def run_case(case: Case) -> str | None:
     if case.expected is None:
         return None if not got else f"expected no fact in {case.text!r}, got {shown}"
     if kind == "veto":
-        from unionfacts.extractor import _normalizer
-        pset = get_patterns(case.extra)
-        if not case.rule.regex.search(_normalizer(pset)(case.text).text):
+        if not case.rule.regex.search(ex.normalize(case.text).text):
             return f"veto pattern does not match {case.text!r}"
     if got != case.expected:
         want = ", ".join(repr(case.text[a:b]) for a, b in case.expected) or "nothing"
