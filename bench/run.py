@@ -588,7 +588,7 @@ def _label(key) -> str:
 def _top(st: pstats.Stats, sort: str, n: int) -> list[dict]:
     total = st.total_tt or 1e-12
     rows = []
-    for key, (cc, nc, tt, ct, _callers) in st.stats.items():
+    for key, (_cc, nc, tt, ct, _callers) in st.stats.items():
         rows.append((ct if sort == "cumulative" else tt, key, nc, tt, ct))
     rows.sort(key=lambda r: r[0], reverse=True)
     return [{"function": _label(k), "calls": nc, "tottime_s": round(tt, 3), "cumtime_s": round(ct, 3),
@@ -635,7 +635,7 @@ def profile_unionfacts(docs, out_dir: Path, top: int) -> dict:
     total = st.total_tt or 1e-12
     stages = []
     for suffix, func, name in _STAGES:
-        for key, (cc, nc, tt, ct, _c) in st.stats.items():
+        for key, (_cc, nc, _tt, ct, _c) in st.stats.items():
             if key[2] == func and key[0].replace(os.sep, "/").endswith(suffix):
                 stages.append({"stage": name, "calls": nc, "cumtime_s": round(ct, 3),
                                "pct_of_total": round(100 * ct / total, 1)})

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from unionfacts.errors import UnionfactsError
 from unionfacts.models import (KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measure,
            "date": Date, "duration": Duration}
-_MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
+_MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}  # type: ignore[arg-type]
 _MAKE_DOCUMENT = constructor(Document)
 _COMPARE = ("比", "较", "由", "从")  # a base before the figure: 较去年, 由2020年的38%
 _CLAUSE_END = "，。；！？,;!?\n"
@@ -227,7 +227,7 @@ class Extractor:
         facts, norm = self._facts(text, ks, meta.get("published"), norm, chrome)
         enums = find_enumerations(norm, facts, c.lists) if norm is not None else []
         # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
-        return _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums))  # type: ignore[return-value]
+        return cast(Document, _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums)))
 
     # -- many documents ---------------------------------------------------------------------
 
@@ -374,8 +374,7 @@ def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
         common.update(d.extra, value=d.value)
     # the fields are built here, typed as the model declares them: skip re-validation
     # (tests/test_api.py validates every fact of the seeds against the models)
-    fact: Fact = _MAKE[d.kind](common)  # type: ignore[assignment]
-    return fact
+    return cast(Fact, _MAKE[d.kind](common))
 
 
 # ------------------------------------------------------------------------ running documents

@@ -59,7 +59,7 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class ScanPlan:
-    anchor: object
+    anchor: Any
     char_kinds: dict[str, frozenset[str]]  # a character after a number → the kinds it can open
     anchor_words: dict[str, str]  # a word that opens a figure → its kind
     by_kind: dict[str, tuple[Rule, ...]]  # built-in fact rules: tried at anchors of their kind
@@ -184,7 +184,7 @@ def find_candidates(plan: ScanPlan, text: str, kinds: frozenset[str] | None = No
         end = e + _AFTER
         if end > n:
             end = n
-        starts = (s, s - 1) if s and text[s - 1] in _LEADS else (s,)
+        starts: tuple[int, ...] = (s, s - 1) if s and text[s - 1] in _LEADS else (s,)
         if text[s] in "零〇上" and e - s > 1:
             starts += (s + 1,)  # 找零十块: 零 may close the word before; 上千名 but 线上一个
         window = None

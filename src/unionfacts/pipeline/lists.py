@@ -156,7 +156,8 @@ def _chains(markers: list[_Marker]) -> list[_Chain]:
 
 def _title_span(text: str, mk: _Marker, next_start: int) -> tuple[int, int]:
     limit = min(len(text), next_start, mk.end + _MAX_TITLE)
-    pos = min(_TITLE_SKIP.match(text, mk.end).end(), limit)
+    skip = _TITLE_SKIP.match(text, mk.end)  # ``*+``: always matches, maybe empty
+    pos = min(skip.end() if skip else mk.end, limit)
     brk = _TITLE_BREAK.search(text, pos, limit)
     end = brk.start() if brk else limit
     while end > pos and text[end - 1].isspace():
@@ -283,8 +284,9 @@ def _link(j: int, chains: list[_Chain], parents: list[tuple[int, int] | None],
         return None
     first = chains[j].start
     bound = 0
-    if parents[j] is not None:
-        i, k = parents[j]
+    parent = parents[j]
+    if parent is not None:
+        i, k = parent
         bound = chains[i].markers[k].start
     ancestors = _ancestors(j, parents)
     for i, other in enumerate(chains[:j]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from unionfacts.rules.fastre import fast
 from unionfacts.pipeline.builders import Draft
@@ -29,13 +30,13 @@ _LIST_GLUE = fast(r"[、和及与,，]|以及")
 class ContextRules:
     """Regexes built once from the lexicons of a pattern set."""
 
-    before: object  # qualifier word (+ glue) at the end of the text before a figure
-    after: object  # qualifier word at the start of the text after a figure
+    before: Any  # qualifier word (+ glue) at the end of the text before a figure
+    after: Any  # qualifier word at the start of the text after a figure
     before_map: dict[str, str]
     after_map: dict[str, str]
-    stop: object  # subject stop words
-    per: object  # 每人每月 …
-    per_after: object  # /人, /人·月
+    stop: Any  # subject stop words
+    per: Any  # 每人每月 …
+    per_after: Any  # /人, /人·月
 
 
 def context_rules(pset: PatternSet) -> ContextRules:
