@@ -16,7 +16,7 @@ from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, with
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.rules.packs import PatternSet, get_patterns
 from unionfacts.pipeline.resolve import apply_context, join_date_spans, select
-from unionfacts.pipeline.subjects import find_subject
+from unionfacts.pipeline.subjects import SubjectRules, compile_subject_rules, find_subject
 from unionfacts.pipeline.timebase import detect_metadata, parse_published
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,11 @@ def _normalizer(pset: PatternSet) -> Normalizer:
                       dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
 
 
+@functools.lru_cache(maxsize=16)
+def _subject_rules(pset: PatternSet) -> SubjectRules:
+    return compile_subject_rules(pset)
+
+
 #: Chrome rules whose spans hold other articles' headlines and dates: no title or date of this one.
 _CHROME_RULES = ("veto.related-block", "veto.prev-next")
 
@@ -51,7 +56,7 @@ def _chrome_rules(pset: PatternSet) -> tuple:
 
 
 def _patterns(extra_patterns: Iterable[str | Path] | None) -> PatternSet:
-    return get_patterns(tuple(extra_patterns or ()))
+    return get_patterns(extra_patterns or ())
 
 
 def _check_text(text: object) -> str:
@@ -105,7 +110,7 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
     """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject of
     its own shares the one before it (97%、92%以上)."""
     text = norm.text
-    people = pset.lexicon("person_unit")  # their subject read forward ends with a person noun
+    rules = _subject_rules(pset)
     out: list[tuple[int, int] | None] = []
     for i, d in enumerate(drafts):
         if d.kind not in ("money", "count", "percent", "measure"):
@@ -119,7 +124,7 @@ def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[t
             start, j = drafts[j].start - 1, j - 1
         lo = drafts[j].end if j >= 0 else 0
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
-        span = find_subject(text, start, d.end, pset, d.kind, lo, hi, d.unit in people)
+        span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
         out.append(span if span is not None else _shared(drafts, out, i, text))
     return out
 

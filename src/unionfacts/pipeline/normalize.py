@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 import regex
 
 from unionfacts.rules.fastre import fast, first_chars
+from unionfacts.rules.packs import require_lexicons
+
+#: The lexicons the normaliser is built from (``Normalizer``'s arguments).
+LEXICONS = require_lexicons(__name__, ("junk", "spun", "spun_context", "spun_traditional"))
 
 # Full-width forms → ASCII for the characters numbers, units and times are made of.
 # Chinese sentence punctuation (，。；！？) is left alone: folding ， to , would glue list
