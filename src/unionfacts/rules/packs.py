@@ -326,7 +326,7 @@ def _line_of(text: str, rule_id: str) -> int | None:
 
 def _key_line(text: str, key: str) -> int | None:
     """The line where a mapping key (a macro or lexicon name) is first written."""
-    m = re.search(r"^[ \t]*['\"]?" + re.escape(key) + r"['\"]?[ \t]*:", text, re.M)
+    m = re.search(r"^[ \t]*['\"]?" + re.escape(key) + r"['\"]?[ \t]*:", text, re.MULTILINE)
     return None if m is None else text.count("\n", 0, m.start()) + 1
 
 
