@@ -279,14 +279,25 @@ def _read_regular(path: Path) -> str:
         fd = os.open(path, flags)
     except OSError as exc:
         raise PatternError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
+    try:
+        st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise PatternError("not a regular file (a FIFO, a device or a folder is no pack file)",
                                file=str(path))
-        data = fh.read(MAX_FILE_BYTES + 1) if st.st_size <= MAX_FILE_BYTES else b""
-    if st.st_size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
-        raise PatternError(f"larger than {MAX_FILE_BYTES} bytes", file=str(path))
+        if st.st_size > MAX_FILE_BYTES:
+            raise PatternError(f"larger than {MAX_FILE_BYTES} bytes", file=str(path))
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # grew since the fstat
+                raise PatternError(f"larger than {MAX_FILE_BYTES} bytes", file=str(path))
+    except OSError as exc:
+        raise PatternError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -524,7 +535,7 @@ def load_patterns(extra: Iterable[str | Path] | str | Path = (), *, builtin: boo
             raise PatternError(f"rule kind {kind!r} does not match the file's kind {pf.kind!r}",
                                file=name, rule=rid, line=line)
         expanded, used = expander.expand(spec.pattern, name, rid)
-        touched = tuple(sorted(used & user_macros))
+        touched = tuple(sorted(used & user_macros)) if name in builtin_files else ()
         trusted = name in builtin_files and not touched
         try:
             # Built-in fact rules are only matched anchored, in a bounded window: there the
