@@ -235,6 +235,37 @@ def test_a_macro_fan_out_fails_fast(tmp_path):
     assert "longer than" in msg and "bomb.yaml" in msg and "count.bomb" in msg
 
 
+def test_a_huge_lexicon_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(packs, "MAX_PATTERN_CHARS", 5000)
+    words = ", ".join(f"'词{i}'" for i in range(2000))
+    pack = _pack(tmp_path, f"""
+        lexicons:
+          classifier: [{words}]
+    """, "huge.yaml")
+    msg = _error(pack)
+    assert "huge.yaml:3" in msg and "'classifier' holds more than 5000 characters" in msg
+
+
+def test_rules_check_reports_a_rule_that_fails_on_its_example_as_that_rules_failure(
+        tmp_path, capsys, monkeypatch):
+    from unionfacts.rules import check
+
+    def timed_out(case: check.Case) -> str | None:
+        raise PatternError("pattern timed out after 5.0 s on this text", file=case.rule.file,
+                           rule=case.rule.id)
+
+    pack = _pack(tmp_path, """
+        rules:
+          - id: count.boats
+            pattern: '{NUMQ}(?P<unit>艘)'
+            examples: ['新建[[12艘]]渔船']
+    """)
+    monkeypatch.setattr(check, "_run_case", timed_out)
+    assert main(["rules", "check", str(pack)]) == 1  # a message, no traceback
+    out = capsys.readouterr().out
+    assert "count.boats[ex0]:" in out and "timed out" in out and "0 passed, 1 failed" in out
+
+
 def test_a_macro_that_refers_to_itself_is_an_error(tmp_path):
     pack = _pack(tmp_path, """
         macros:
@@ -359,7 +390,7 @@ def test_a_str_extra_is_one_folder(tmp_path):
     """)
     assert any(r.id == "count.boats" for r in load_patterns(str(pack)).rules)
     assert any(r.id == "count.boats" for r in get_patterns(str(pack)).rules)
-    facts = extract("新建12艘渔船", extra_patterns=str(pack))  # type: ignore[arg-type]
+    facts = extract("新建12艘渔船", extra_patterns=str(pack))
     assert [f.unit for f in facts] == ["艘"]
 
 

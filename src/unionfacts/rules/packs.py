@@ -24,6 +24,7 @@ no pattern's structure and built-in rules stay trusted.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib
 import importlib.resources
@@ -55,8 +56,9 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MATCH_TIMEOUT = 5.0
 #: Largest pack file read, in bytes (the whole built-in pack is about 100 KB).
 MAX_FILE_BYTES = 4 * 2**20
-#: Largest pattern after macros and lexicons are expanded, in characters (the longest built-in
-#: rule has about 2,000): a pack whose macros fan out fails fast rather than filling memory.
+#: Largest pattern after macros and lexicons are expanded, and largest lexicon, in characters
+#: (the longest built-in rule has about 2,000, the largest lexicon under 1,000): a pack whose
+#: macros fan out fails fast rather than filling memory.
 MAX_PATTERN_CHARS = 2**18
 #: Macros that code compiles outside any rule, into scans over whole texts with no timeout
 #: (the normaliser's pinyin gloss): a user pack may not redefine them.
@@ -472,8 +474,9 @@ def _check_lexicons(pset: PatternSet, files: list[tuple[str, str, PackFile]]) ->
     for name, text, pf in files:
         for lexname in pf.lexicons:
             if lexname not in read:
-                raise PatternError(f"lexicon {lexname!r} is read by no stage and no pattern "
-                                   f"(a misspelling of one of: {', '.join(sorted(read))}?)",
+                near = difflib.get_close_matches(lexname, sorted(read), n=3)
+                hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+                raise PatternError(f"lexicon {lexname!r} is read by no stage and no pattern{hint}",
                                    file=name, line=_key_line(text, lexname))
 
 
@@ -508,7 +511,7 @@ def load_patterns(extra: Iterable[str | Path] | str | Path = (), *, builtin: boo
                 seen[spec.id] = name
     pset = PatternSet(sources=[label for label, _ in sources])
     user_macros: set[str] = set()
-    for name, _text, pf in files:
+    for name, text, pf in files:
         pset.macros.update(pf.macros)
         if name not in builtin_files:
             user_macros.update(pf.macros)
@@ -519,6 +522,10 @@ def load_patterns(extra: Iterable[str | Path] | str | Path = (), *, builtin: boo
                     target.setdefault(w, w)
             else:
                 target.update(entries)
+            # a lexicon becomes one alternation, in rules and in the stages' own scans
+            if sum(map(len, target)) > MAX_PATTERN_CHARS:
+                raise PatternError(f"lexicon {lname!r} holds more than {MAX_PATTERN_CHARS} "
+                                   f"characters", file=name, line=_key_line(text, lname))
     _check_lexicons(pset, files)
     specs: dict[str, tuple[str, str, PackFile, RuleSpec]] = {}
     for name, text, pf in files:
