@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from unionfacts.rules.packs import get_patterns
 from unionfacts.rules.check import iter_cases, run_case
+from unionfacts.rules.packs import get_patterns
 
 CASES = list(iter_cases(get_patterns()))
 
