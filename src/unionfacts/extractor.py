@@ -31,7 +31,7 @@ from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
 from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rules, join_date_spans, select
-from unionfacts.pipeline.subjects import find_subject
+from unionfacts.pipeline.subjects import SubjectRules, compile_subject_rules, find_subject
 from unionfacts.pipeline.timebase import detect_metadata, parse_published
 from unionfacts.rules.fastre import fast
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, load_patterns
@@ -104,8 +104,8 @@ class _Compiled:
     plan: ScanPlan
     context: ContextRules
     lists: ListRules
+    subjects: SubjectRules
     chrome: tuple[Rule, ...]
-    people: frozenset[str]
 
 
 def _compile(pset: PatternSet) -> _Compiled:
@@ -113,7 +113,7 @@ def _compile(pset: PatternSet) -> _Compiled:
                             dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
     chrome = tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
     return _Compiled(pset, normalizer, scan_plan(pset), context_rules(pset), compile_list_rules(pset),
-                     chrome, frozenset(pset.lexicon("person_unit")))
+                     compile_subject_rules(pset), chrome)
 
 
 def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
@@ -303,8 +303,7 @@ class Extractor:
         """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject
         of its own shares the one before it (97%、92%以上)."""
         text = norm.text
-        people = self._c.people  # their subject read forward ends with a person noun
-        pset = self._c.patterns
+        rules = self._c.subjects
         out: list[tuple[int, int] | None] = []
         for i, d in enumerate(drafts):
             if d.kind not in ("money", "count", "percent", "measure"):
@@ -318,7 +317,8 @@ class Extractor:
                 start, j = drafts[j].start - 1, j - 1
             lo = drafts[j].end if j >= 0 else 0
             hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
-            span = find_subject(text, start, d.end, pset, d.kind, lo, hi, d.unit in people)
+            # a person unit's subject read forward ends with a person noun
+            span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
             out.append(span if span is not None else _shared(drafts, out, i, text))
         return out
 

@@ -21,7 +21,9 @@ import regex
 
 from unionfacts.pipeline.candidates import Candidate
 from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
-from unionfacts.rules.packs import PatternSet
+from unionfacts.rules.packs import PatternSet, require_lexicons
+
+require_lexicons(__name__, ("currency", "currency_symbol", "measure_unit"))
 
 
 @dataclass(slots=True)

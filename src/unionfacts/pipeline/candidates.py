@@ -24,8 +24,11 @@ import regex
 
 from unionfacts.errors import PatternError
 from unionfacts.rules.fastre import fast
-from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule
+from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
 from unionfacts.pipeline.timebase import REL_DAY, REL_MONTH, REL_QUARTER, REL_YEAR
+
+require_lexicons(__name__, ("kind_opener", "anchor_word", "currency_symbol", "currency", "classifier",
+                            "person_noun", "measure_unit"))
 
 _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就业形态劳动者, 2023年12月26日至27日)
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it

@@ -21,7 +21,7 @@ import regex
 from unionfacts.models import Document, Enumeration, EnumerationItem
 from unionfacts.pipeline.normalize import Normalized, raw_view
 from unionfacts.pipeline.numbers import parse_number
-from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule
+from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
 
 
 class _Case(Protocol):
@@ -31,6 +31,8 @@ class _Case(Protocol):
     text: str
     expected: tuple[tuple[int, int], ...] | None
     value: dict[str, str] | None
+
+require_lexicons(__name__, ("enum_sequence", "enum_measure_word", "enum_announce_unit"))
 
 #: Ordinal a sequence word like 最后 gets from the lexicon (``last``): one past the list so far.
 _LAST = 0

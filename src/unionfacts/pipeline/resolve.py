@@ -14,8 +14,11 @@ from typing import Any
 
 from unionfacts.rules.fastre import fast
 from unionfacts.pipeline.builders import Draft
-from unionfacts.rules.packs import PatternSet
+from unionfacts.rules.packs import PatternSet, require_lexicons
 from unionfacts.pipeline.timebase import last_day
+
+require_lexicons(__name__, ("qualifier_glue", "qualifier_verb", "qualifier_before", "qualifier_after",
+                            "subject_stop"))
 
 _QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
 # A figure compared with a target is the target, no bound: 失业率为2.8%，低于3.5%的控制目标
