@@ -31,9 +31,8 @@ from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
 from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rules, join_date_spans, select
-from unionfacts.pipeline.subjects import SubjectRules, compile_subject_rules, find_subject
+from unionfacts.pipeline.subjects import SubjectRules, assign_subjects, compile_subject_rules
 from unionfacts.pipeline.timebase import detect_metadata, parse_published
-from unionfacts.rules.fastre import fast
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, load_patterns
 
 log = logging.getLogger(__name__)
@@ -42,14 +41,6 @@ _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measur
            "date": Date, "duration": Duration}
 _MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}  # type: ignore[arg-type]
 _MAKE_DOCUMENT = constructor(Document)
-_COMPARE = ("比", "较", "由", "从")  # a base before the figure: 较去年, 由2020年的38%
-_CLAUSE_END = "，。；！？,;!?\n"
-_LIST_JOINERS = ("、", "和", "及", "与")
-_CHANGE_TO = ("至", "到")  # 提升至, 提高到: what follows is the new value of the same thing
-_CHANGE_MAX = 8
-# between a figure and the rate of its change: ，同比增长 / 比上年增加 / 较去年同期下降了
-_GROWTH = fast(r"[，,]?\s*(?:同比|环比|比上年|较上年|比去年|较去年|比上年同期|较上年同期|较去年同期|同期|分别)*"
-               r"(?:增长|增加|下降|减少|提高|上升|回落|降低|增幅|增速|降幅)了?(?:为|达到?)?")
 #: Chrome rules whose spans hold other articles' headlines and dates: no title or date of this one.
 _CHROME_RULES = ("veto.related-block", "veto.prev-next")
 
@@ -264,7 +255,7 @@ class Extractor:
         if norm is None:
             norm = c.normalizer(text)
         drafts = self._drafts(norm, published, found)
-        facts = [_to_fact(d, norm, s) for d, s in zip(drafts, self._subjects(drafts, norm))]
+        facts = [_to_fact(d, norm, s) for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
         if kinds is not None:
             facts = [f for f in facts if f.kind in kinds]
         return facts, norm
@@ -299,63 +290,9 @@ class Extractor:
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
 
-    def _subjects(self, drafts: list[Draft], norm: Normalized) -> list[tuple[int, int] | None]:
-        """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject
-        of its own shares the one before it (97%、92%以上)."""
-        text = norm.text
-        rules = self._c.subjects
-        out: list[tuple[int, int] | None] = []
-        for i, d in enumerate(drafts):
-            if d.kind not in ("money", "count", "percent", "measure"):
-                out.append(None)
-                continue
-            # a comparison base in the figure's clause (工资总额较去年增长8%) is read past: the
-            # subject is what stands before 比/较
-            start, j = d.start, i - 1
-            while j >= 0 and drafts[j].kind == "date" and text[drafts[j].start - 1:drafts[j].start] in _COMPARE \
-                    and not any(ch in _CLAUSE_END for ch in text[drafts[j].end:start]):
-                start, j = drafts[j].start - 1, j - 1
-            lo = drafts[j].end if j >= 0 else 0
-            hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
-            # a person unit's subject read forward ends with a person noun
-            span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
-            out.append(span if span is not None else _shared(drafts, out, i, text))
-        return out
-
 
 def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: float) -> Extractor:
     return Extractor(packs, kinds=kinds, match_timeout=timeout)
-
-
-def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int,
-            text: str) -> tuple[int, int] | None:
-    """The subject of the figure before, for a figure with none of its own that names the same
-    thing: the next item of a 、-list (97%、92%以上), the new value of a change (由2020年的
-    38%提升至今年的61.5%, 由800元提高到1200元), or the rate of change of an amount (营业收入
-    86.5亿元，同比增长11.2%)."""
-    d, k = drafts[i], i - 1
-    while k >= 0 and drafts[k].kind == "date":
-        k -= 1
-    if k < 0:
-        return None
-    prev = out[k]
-    if not prev:
-        return None
-    between = text[drafts[k].end:d.start]
-    if d.kind == "percent" and drafts[k].kind in ("money", "count", "measure", "percent"):
-        # 营业收入86.5亿元，同比增长11.2%; 新建4684个工会驿站，同比增加133% (its subject read
-        # forward lies between); 占比达65.3%，比上年提高2.1个百分点
-        sub_a, sub_b = prev
-        if _GROWTH.fullmatch(text[sub_b:d.start] if sub_a >= drafts[k].end else between):
-            return prev
-    if drafts[k].kind != d.kind:
-        return None
-    if k == i - 1 and between in _LIST_JOINERS:
-        return prev
-    if len(between) <= _CHANGE_MAX and any(w in between for w in _CHANGE_TO) \
-            and not any(ch in _CLAUSE_END for ch in between):
-        return prev
-    return None
 
 
 def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:

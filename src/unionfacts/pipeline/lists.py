@@ -32,7 +32,7 @@ class _Case(Protocol):
     expected: tuple[tuple[int, int], ...] | None
     value: dict[str, str] | None
 
-require_lexicons(__name__, ("enum_sequence", "enum_measure_word", "enum_announce_unit"))
+require_lexicons(__name__, ("enum_sequence", "enum_measure_word", "enum_announce_unit", "clause_break"))
 
 #: Ordinal a sequence word like 最后 gets from the lexicon (``last``): one past the list so far.
 _LAST = 0
@@ -43,7 +43,6 @@ _MAX_TITLE = 60
 #: Characters an announcing count and its measure word may have between them (十条具体举措).
 _MEASURE_GAP = 2
 _TITLE_SKIP = regex.compile(r"[\s，,、:：.．]*+")
-_TITLE_BREAK = regex.compile(r"[，,。；;:：！!？?\n\r]")
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -74,6 +73,7 @@ class ListRules:
     announce_units: frozenset[str]
     measure_words: frozenset[str]
     measure_after: Any
+    title_break: Any  # where an item's title ends: a clause break
 
 
 def rule_style(rule: Rule) -> str:
@@ -89,6 +89,7 @@ def compile_list_rules(pset: PatternSet) -> ListRules:
         sequence=sequence,
         announce_units=frozenset(pset.lexicon("enum_announce_unit")),
         measure_words=frozenset(pset.lexicon("enum_measure_word")),
+        title_break=regex.compile("[" + regex.escape("".join(sorted(pset.lexicon("clause_break")))) + "]"),
         measure_after=regex.compile(r"\p{Han}{0,%d}?(?:%s)|[:：]|如下" % (_MEASURE_GAP, words)),
     )
 
@@ -156,11 +157,11 @@ def _chains(markers: list[_Marker]) -> list[_Chain]:
     return sorted((c for c in done if len(c.markers) >= 2), key=lambda c: c.start)
 
 
-def _title_span(text: str, mk: _Marker, next_start: int) -> tuple[int, int]:
+def _title_span(text: str, mk: _Marker, next_start: int, comp: ListRules) -> tuple[int, int]:
     limit = min(len(text), next_start, mk.end + _MAX_TITLE)
     skip = _TITLE_SKIP.match(text, mk.end)  # ``*+``: always matches, maybe empty
     pos = min(skip.end() if skip else mk.end, limit)
-    brk = _TITLE_BREAK.search(text, pos, limit)
+    brk = comp.title_break.search(text, pos, limit)
     end = brk.start() if brk else limit
     while end > pos and text[end - 1].isspace():
         end -= 1
@@ -249,7 +250,7 @@ def find_enumerations(norm: Normalized, facts: Sequence[Any], comp: ListRules) -
             nxt = bisect.bisect_right(used_starts, mk.start)
             next_start = used_starts[nxt] if nxt < len(used_starts) else len(text)
             ms, me = norm.to_raw(mk.start, mk.end)
-            ts, te = _title_span(text, mk, next_start)
+            ts, te = _title_span(text, mk, next_start, comp)
             if te > ts:
                 title = raw_view(norm, ts, te)
                 rts, rte = norm.to_raw(ts, te)

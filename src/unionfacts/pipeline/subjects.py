@@ -23,6 +23,7 @@ from typing import Any
 
 import regex
 
+from unionfacts.pipeline.builders import Draft
 from unionfacts.rules.fastre import fast
 from unionfacts.rules.packs import PatternSet, require_lexicons
 
@@ -31,7 +32,8 @@ LEXICONS = require_lexicons(__name__, (
     "subject_stop", "subject_compound", "subject_lead_verb", "subject_tail", "subject_head",
     "subject_scope", "subject_numeral", "subject_ordinal_unit", "subject_per_unit",
     "qualifier_after", "qualifier_before", "qualifier_glue", "classifier", "person_noun",
-    "person_unit", "rate_word"))
+    "person_unit", "rate_word", "subject_compare_base", "subject_list_joiner", "subject_change_to",
+    "growth_compare", "growth_verb"))
 
 _MAX = 16
 #: How far back a subject read backward may start, in characters before the figure.
@@ -80,6 +82,16 @@ class SubjectRules:
     close_quote: frozenset[str]
     person_units: frozenset[str]
     """Count units of people: the subject of such a count read forward ends with a person noun."""
+    clause_break: frozenset[str]
+    """Where a clause ends: a figure's subject is not shared across it."""
+    compare_base: frozenset[str]
+    """A character before a date that makes it a comparison base (较去年, 由2020年的38%)."""
+    list_joiners: frozenset[str]
+    """What joins the items of a list of figures (97%、92%以上)."""
+    change_to: tuple[str, ...]
+    """提升至, 提高到: the figure after them is the new value of the same thing."""
+    growth: Matcher
+    """What stands between a figure and the rate of its change (，同比增长, 较去年同期下降了)."""
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -136,7 +148,71 @@ def compile_subject_rules(pset: PatternSet) -> SubjectRules:
         open_quote=frozenset(chars("quote_open")),
         close_quote=frozenset(chars("quote_close")),
         person_units=frozenset(pset.lexicon("person_unit")),
+        clause_break=frozenset(chars("clause_break")),
+        compare_base=frozenset(pset.lexicon("subject_compare_base")),
+        list_joiners=frozenset(pset.lexicon("subject_list_joiner")),
+        change_to=tuple(pset.lexicon("subject_change_to")),
+        growth=fast(r"[，,]?\s*(?:" + pset.alternation("growth_compare") + r")*(?:"
+                    + pset.alternation("growth_verb") + r")了?(?:为|达到?)?"),
     )
+
+
+#: The most characters between a figure and the new value of a change that shares its subject.
+_CHANGE_MAX = 8
+_SUBJECT_KINDS = ("money", "count", "percent", "measure")
+
+
+def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list[tuple[int, int] | None]:
+    """Subject spans (of ``text``, the normalised text) for each draft, in order; a figure with
+    no subject of its own may share the one before it (``_shared``)."""
+    out: list[tuple[int, int] | None] = []
+    for i, d in enumerate(drafts):
+        if d.kind not in _SUBJECT_KINDS:
+            out.append(None)
+            continue
+        # a comparison base in the figure's clause (工资总额较去年增长8%) is read past: the
+        # subject is what stands before 比/较
+        start, j = d.start, i - 1
+        while j >= 0 and drafts[j].kind == "date" and text[drafts[j].start - 1:drafts[j].start] in rules.compare_base \
+                and not any(ch in rules.clause_break for ch in text[drafts[j].end:start]):
+            start, j = drafts[j].start - 1, j - 1
+        lo = drafts[j].end if j >= 0 else 0
+        hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
+        # a person unit's subject read forward ends with a person noun
+        span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
+        out.append(span if span is not None else _shared(drafts, out, i, text, rules))
+    return out
+
+
+def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int, text: str,
+            rules: SubjectRules) -> tuple[int, int] | None:
+    """The subject of the figure before, for a figure with none of its own that names the same
+    thing: the next item of a 、-list (97%、92%以上), the new value of a change (由2020年的
+    38%提升至今年的61.5%, 由800元提高到1200元), or the rate of change of an amount (营业收入
+    86.5亿元，同比增长11.2%)."""
+    d, k = drafts[i], i - 1
+    while k >= 0 and drafts[k].kind == "date":
+        k -= 1
+    if k < 0:
+        return None
+    prev = out[k]
+    if not prev:
+        return None
+    between = text[drafts[k].end:d.start]
+    if d.kind == "percent" and drafts[k].kind in _SUBJECT_KINDS:
+        # 营业收入86.5亿元，同比增长11.2%; 新建4684个工会驿站，同比增加133% (its subject read
+        # forward lies between); 占比达65.3%，比上年提高2.1个百分点
+        sub_a, sub_b = prev
+        if rules.growth.fullmatch(text[sub_b:d.start] if sub_a >= drafts[k].end else between):
+            return prev
+    if drafts[k].kind != d.kind:
+        return None
+    if k == i - 1 and between in rules.list_joiners:
+        return prev
+    if len(between) <= _CHANGE_MAX and any(w in between for w in rules.change_to) \
+            and not any(ch in rules.clause_break for ch in between):
+        return prev
+    return None
 
 
 def find_subject(text: str, start: int, end: int, rules: SubjectRules, kind: str,
