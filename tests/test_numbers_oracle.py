@@ -34,7 +34,7 @@ def oracle(s: str) -> Decimal | None:
     """cn2an's reading, or ``None`` where it refuses the string."""
     try:
         v = cn2an.cn2an(s, "smart")
-    except Exception:  # noqa: BLE001 - cn2an raises ValueError, KeyError, IndexError …
+    except Exception:  # cn2an raises ValueError, KeyError, IndexError, TypeError …
         return None
     return Decimal(str(v))
 
