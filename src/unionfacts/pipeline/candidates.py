@@ -33,7 +33,7 @@ require_lexicons(__name__, ("kind_opener", "anchor_word", "currency_symbol", "cu
 _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就业形态劳动者, 2023年12月26日至27日)
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it
 _VETO_PAD = 14  # vetoes are sought this far around each candidate (ICP备…, 电话:, link-list cells)
-_NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿廿卅卌壹贰叁肆伍陆柒捌玖拾佰仟"
 # The relative date words of the time base open date figures without a numeral before them;
 # the lexicons `anchor_word` (word → kind) and `kind_opener` (kind → characters that may follow
 # a number of that kind, beyond the first characters of its unit lexicons) add the rest.
