@@ -88,7 +88,7 @@ DOCUMENTS = Table("documents", "One row per document.", (
     _c("source", "text", True, "Source (newspaper, site), when one was found."),
     _c("author", "text", True, "Author or reporter, when one was found."),
     _c("path", "text", True, "The input the text came from (file path), when known."),
-    _c("sha256", "text", False, "SHA-256 (hex) of the document's text as UTF-8 (lone surrogates escaped): the content hash that makes a store rerun idempotent."),
+    _c("sha256", "text", False, "SHA-256 (hex) of the document's text as UTF-8 (a lone surrogate in its `surrogatepass` bytes): the content hash that makes a store rerun idempotent."),
     _c("chars", "integer", False, "Length of the text in characters (Python `str` length; offsets count the same units)."),
     _c("facts", "integer", False, "Number of facts (rows in `facts`)."),
     _c("lists", "integer", False, "Number of numbered lists of measures (rows in `measure_lists`)."),
@@ -159,7 +159,8 @@ _NUMERIC = frozenset(("money", "count", "percent", "measure"))
 
 
 def content_hash(text: str) -> str:
-    """SHA-256 (hex) of ``text`` as UTF-8; lone surrogates are hashed as their escapes."""
+    """SHA-256 (hex) of ``text`` as UTF-8; a lone surrogate is hashed as its ``surrogatepass``
+    bytes (a text read with ``errors="surrogateescape"`` still has a hash)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -174,7 +175,7 @@ def _day(iso: str | None) -> _dt.date | None:
 
 def duration_seconds(amount: Decimal, time_unit: str) -> Decimal:
     """``amount`` ``time_unit``s in seconds (a year is 365 days, a month 30)."""
-    return amount * SECONDS_PER[time_unit]
+    return Decimal(plain(amount * SECONDS_PER[time_unit]))
 
 
 def duration_days(amount: Decimal, time_unit: str) -> Decimal:
