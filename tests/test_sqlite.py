@@ -307,3 +307,21 @@ def test_schema_sql_runs() -> None:
     assert names == {"documents", "facts", "measure_lists", "measure_items"}
     cols = [r[1] for r in con.execute("PRAGMA table_info(facts)")]
     assert tuple(cols) == FACTS.names
+
+
+def test_add_many_is_all_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "facts.db"
+    with FactStore(path) as store:
+        first = [document_rows(d, t) for d, t in DOCS[:2]]
+        assert store.add_many(first) == [True, True]
+        group = [document_rows(d, t) for d, t in DOCS]
+        assert store.add_many(group) == [False, False] + [True] * (len(DOCS) - 2)
+        assert store.add_many([]) == []
+        before = _consistent(path)
+        new = extract_document("投入3亿元。", doc_id="new")
+        bad = document_rows(DOCS[0][0], DOCS[0][1] + "changed")
+        bad = (bad[0], bad[1][:-1] + [(None,) + bad[1][-1][1:]], bad[2], bad[3])
+        with pytest.raises(StoreError, match="facts.db"):
+            store.add_many([document_rows(new, "投入3亿元。"), bad])
+        assert _consistent(path) == before and store.document("new") is None
+        assert store.document(DOCS[0][0].doc) == DOCS[0][0]

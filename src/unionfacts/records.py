@@ -12,6 +12,7 @@ A row is a plain tuple in column order holding typed Python values: ``str``, ``i
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -164,6 +165,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@functools.lru_cache(maxsize=4096)  # a corpus names the same days again and again
 def _day(iso: str | None) -> _dt.date | None:
     if not iso:
         return None
