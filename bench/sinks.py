@@ -25,6 +25,7 @@ load change on a shared machine hits both).
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import statistics
 import sys
@@ -36,10 +37,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import corpus as corpus_mod  # noqa: E402  (bench/ is not a package)
+import corpus as corpus_mod  # bench/ is not a package
 
-from unionfacts import extract_document  # noqa: E402
-from unionfacts.models import Document  # noqa: E402
+from unionfacts import extract_document
+from unionfacts.models import Document
 
 TARGET = 0.15
 
@@ -62,8 +63,7 @@ def _jsonl(docs: list[tuple[Document, str]], folder: Path) -> None:
     from unionfacts.io.sinks import jsonl_lines
 
     with open(folder / "facts.jsonl", "w", encoding="utf-8", newline="\n") as fh:
-        for doc, _ in docs:
-            fh.write("".join(line + "\n" for line in jsonl_lines(doc)))
+        fh.writelines("".join(line + "\n" for line in jsonl_lines(doc)) for doc, _ in docs)
 
 
 def _sqlite(docs: list[tuple[Document, str]], folder: Path) -> None:
@@ -106,6 +106,10 @@ SINKS: dict[str, Callable[[list[tuple[Document, str]], Path], None]] = {
     "csv": _csv}
 
 
+def _extract_all(inputs: list[tuple[str, str]], out: list[tuple[Document, str]]) -> None:
+    out.extend((extract_document(text, doc_id=doc_id), text) for doc_id, text in inputs)
+
+
 def _timed(fn: Callable[[], object]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process)."""
     gc.collect()
@@ -141,15 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     sizes: dict[str, int] = {}
     for _ in range(args.runs):
         docs: list[tuple[Document, str]] = []
-        extract_s.append(_timed(lambda: docs.extend(
-            (extract_document(text, doc_id=doc_id), text) for doc_id, text in inputs)))
+        extract_s.append(_timed(functools.partial(_extract_all, inputs, docs)))
         n_facts = sum(len(d.facts) for d, _ in docs)
         for name, sink in sinks.items():
             with tempfile.TemporaryDirectory(prefix="uf-sinks-") as tmp:
                 folder = Path(tmp)
-                sink_s[name].append(_timed(lambda: sink(docs, folder)))
+                sink_s[name].append(_timed(functools.partial(sink, docs, folder)))
                 sizes[name] = sum(p.stat().st_size for p in folder.iterdir())
-        del docs
+        docs.clear()
 
     ext = statistics.median(w for w, _ in extract_s)
     ext_cpu = statistics.median(c for _, c in extract_s)
