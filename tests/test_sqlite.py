@@ -256,6 +256,8 @@ def test_read_only_folder(tmp_path: Path) -> None:
 def test_folder_given_as_file(tmp_path: Path) -> None:
     with pytest.raises(StoreReadOnlyError, match="is a folder"):
         FactStore(tmp_path)
+    with pytest.raises(StoreError, match="no such folder"):
+        FactStore(tmp_path / "missing" / "facts.db")
 
 
 def test_full_disk_rolls_back_only_that_document(tmp_path: Path) -> None:

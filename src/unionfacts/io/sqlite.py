@@ -216,6 +216,9 @@ class FactStore:
         self.path = os.fspath(path)
         if os.path.isdir(self.path):
             raise StoreReadOnlyError(self.path, "is a folder, not a database file")
+        folder = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(folder):
+            raise StoreError(self.path, f"no such folder: {folder}")
         try:
             self._con = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
                                         check_same_thread=False)
