@@ -327,3 +327,13 @@ def test_add_many_is_all_or_nothing(tmp_path: Path) -> None:
             store.add_many([document_rows(new, "投入3亿元。"), bad])
         assert _consistent(path) == before and store.document("new") is None
         assert store.document(DOCS[0][0].doc) == DOCS[0][0]
+
+
+def test_a_lone_surrogate_is_a_clear_error(tmp_path: Path) -> None:
+    with FactStore(tmp_path / "facts.db") as store:
+        text = "投入3亿元。"
+        doc = extract_document(text, doc_id="bad\udc80")  # e.g. a file name read as bytes
+        with pytest.raises(StoreError, match="bad.* not stored.*lone surrogate"):
+            store.add(doc, text)
+        assert store.doc_ids() == []
+        assert store.add(DOCS[0][0], DOCS[0][1]) is True

@@ -298,8 +298,12 @@ class FactStore:
             con.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise _store_error(self.path, exc) from None
+        doc_id = None
         try:
-            written = [self._write(rows) for rows in documents]
+            written = []
+            for rows in documents:
+                doc_id = rows[0][0]
+                written.append(self._write(rows))
             con.execute("COMMIT")
             return written
         except BaseException as exc:
@@ -310,6 +314,10 @@ class FactStore:
                     pass  # SQLite has rolled back already (e.g. after SQLITE_FULL)
             if isinstance(exc, sqlite3.Error):
                 raise _store_error(self.path, exc) from None
+            if isinstance(exc, UnicodeEncodeError):  # a lone surrogate: no UTF-8 for it
+                raise StoreError(self.path, f"document {doc_id!r} not stored: its text has "
+                                 f"a lone surrogate ({exc.object[exc.start:exc.end]!r}) that "
+                                 "SQLite cannot hold") from None
             raise
 
     def _write(self, rows: DocumentRows) -> bool:
