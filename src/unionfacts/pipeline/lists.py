@@ -27,10 +27,14 @@ from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexi
 class _Case(Protocol):
     """What ``check_enum_case`` reads of a rule example (``rules.check.Case``)."""
 
-    rule: Rule
-    text: str
-    expected: tuple[tuple[int, int], ...] | None
-    value: dict[str, str] | None
+    @property
+    def rule(self) -> Rule: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def expected(self) -> tuple[tuple[int, int], ...] | None: ...
+    @property
+    def value(self) -> dict[str, str] | None: ...
 
 require_lexicons(__name__, ("enum_sequence", "enum_measure_word", "enum_announce_unit", "clause_break"))
 
