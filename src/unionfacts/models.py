@@ -16,7 +16,7 @@ PlainDecimal = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_u
 
 
 class _FactBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     start: int
     """Start offset (inclusive) into the raw input text, in Python ``str`` indices."""
@@ -125,7 +125,7 @@ KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "meas
 class EnumerationItem(BaseModel):
     """One item of a numbered list of measures (``一是突出思想政治引领``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     ordinal: int
     """Position in the list, from 1."""
     marker: str
@@ -141,7 +141,7 @@ class EnumerationItem(BaseModel):
 class Enumeration(BaseModel):
     """A numbered list found in a document, linked to the count that announced it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     id: str
     """Stable id within the document (``enum-1`` …)."""
     style: str
@@ -162,7 +162,7 @@ class Enumeration(BaseModel):
 class Evidence(BaseModel):
     """Where a piece of document metadata was found."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     start: int
     end: int
     text: str
@@ -172,7 +172,7 @@ class Evidence(BaseModel):
 class Document(BaseModel):
     """One document's metadata and facts."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     doc: str = ""
     """Document id (file name without ``.txt`` for files)."""
