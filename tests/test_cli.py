@@ -34,12 +34,17 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def records(out: str) -> list[dict]:
+def all_records(out: str) -> list[dict]:
     """Every output line parsed; fails on a partial or non-JSON line. ``str.splitlines``
     (which also breaks at U+2028, U+0085 …) must see the same lines as a split at ``\n``."""
     assert out == "" or out.endswith("\n"), "output does not end with a newline"
     assert out.splitlines() == out.split("\n")[:-1]
     return [json.loads(line) for line in out.splitlines()]
+
+
+def records(out: str) -> list[dict]:
+    """The fact and list-item lines of the output (its document records left out)."""
+    return [r for r in all_records(out) if r["record"] != "document"]
 
 
 def facts_by_doc(out: str) -> dict[str, list[dict]]:
@@ -141,8 +146,8 @@ def test_offsets_index_the_text_as_decoded_without_newline_translation(tmp_path,
 
 
 @pytest.mark.parametrize("data, why", [
-    (b"\x80\x81\xff\xfe\xfd" * 20, "cannot decode as utf-8, gb18030 or big5"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "cannot decode as text: binary data"),
+    (b"\x80\x81\xff\xfe\xfd" * 20, "cannot decode: tried utf-8 (invalid start byte 0x80 at byte 0), gb18030"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not text: a PNG image"),
     (bytes(range(1, 32)) * 10, "cannot decode as text: binary data"),
     (("营收3.5亿元，同比增长12.3%。" * 20).encode("utf-8")[:-40] + b"\xff" + "3个".encode("utf-8"),
      "cannot decode as utf-8"),
@@ -224,22 +229,23 @@ def test_bad_jsonl_lines_are_named_by_line(tmp_path, capsys):
     f = write(tmp_path / "docs.jsonl", body)
     code, out, err = run(["extract", f], capsys)
     assert code == 1
-    assert err.splitlines() == [f"{f}:2: not a JSON line: Expecting property name enclosed in double quotes",
-                                f"{f}:4: a .jsonl line needs a string field 'text'",
-                                f"{f}:5: a .jsonl line needs a string field 'text'"]
+    assert err.splitlines() == [
+        f"{f}:2: not a JSON line: Expecting property name enclosed in double quotes (column 2)",
+        f"{f}:4: field 'text' is missing",
+        f"{f}:5: a row must be an object with a string field 'text', not an array"]
     assert list(facts_by_doc(out)) == ["a", "e"]
 
 
 # ------------------------------------------------------------------ inputs and exit codes
 
-def test_folder_is_walked_in_order_for_txt_and_jsonl(tmp_path, capsys):
+def test_folder_is_walked_in_order_for_text_markdown_and_jsonl(tmp_path, capsys):
     write(tmp_path / "b" / "two.txt", "共183个县")
     write(tmp_path / "a.txt", "投入4.9亿元")
     write(tmp_path / "c.jsonl", json.dumps({"id": "three", "text": "增长12.3%"}) + "\n")
     write(tmp_path / "notes.md", "营收3.5亿元")
     code, out, err = run(["extract", tmp_path], capsys)
     assert (code, err) == (0, "")
-    assert list(facts_by_doc(out)) == ["a", "two", "three"]
+    assert list(facts_by_doc(out)) == ["a", "two", "three", "notes.md"]
 
 
 def test_stdin_bytes_are_decoded(monkeypatch, capsys):
@@ -487,7 +493,7 @@ def test_parallel_results_are_pulled_lazily():
 
     results = api.Extractor().map(sources(), render_jsonl, jobs=2)
     src, out = next(results)
-    assert src.doc == "d0" and json.loads(out)["text"] == "3个"
+    assert src.doc == "d0" and json.loads(out.splitlines()[1])["text"] == "3个"
     assert len(consumed) <= 5 * 32
     results.close()
 
