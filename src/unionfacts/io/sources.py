@@ -206,7 +206,7 @@ def check_encoding(name: str) -> str | None:
     if not getattr(info, "_is_text_encoding", True):
         return f"{name} is not a text encoding (it does not decode bytes to text)"
     try:
-        b"a".decode(info.name)
+        "a".encode(info.name).decode(info.name)
     except (UnicodeError, LookupError) as exc:
         return f"{name} cannot decode text: {exc}"
     return None
@@ -388,7 +388,7 @@ def _row_source(obj: object, where: str, default_id: str, opt: Options) -> Sourc
         return _fail(where, where, f"field {opt.id_key!r} is {_json_type(raw_id)}; give a string or a number")
     pub: str | None = None
     raw_pub = obj.get(opt.published_key)
-    if raw_pub is not None:
+    if raw_pub is not None and raw_pub != "":  # an empty cell gives no date
         from unionfacts.pipeline.timebase import parse_published
 
         try:
