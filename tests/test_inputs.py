@@ -261,7 +261,13 @@ def test_folders_nested_a_thousand_deep_are_walked(tmp_path, capsys):
         Path(*d.parts[:len(root.parts) + depth]).mkdir()
     write(d / "x.txt", "投入4.9亿元")
     write(root / "top.txt", "共183个县")
-    code, out, err = run(["extract", root], capsys)
+    try:
+        code, out, err = run(["extract", root], capsys)
+    finally:  # pytest's own clean-up of old temp folders (shutil.rmtree) recurses too
+        (d / "x.txt").unlink()
+        while d != root:
+            d.rmdir()
+            d = d.parent
     assert code == 0, err[-500:]
     assert [x["doc"] for x in docs(out)] == ["x", "top"]  # in path order: deep/d/… before deep/top.txt
 
