@@ -164,9 +164,13 @@ class Evidence(BaseModel):
 
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     start: int
+    """Start offset of the evidence in the raw text."""
     end: int
+    """End offset (exclusive) of the evidence in the raw text."""
     text: str
+    """The evidence as it stands in the text."""
     rule: str
+    """Which detector found it (``published.header-line`` …)."""
 
 
 class Document(BaseModel):
