@@ -551,3 +551,122 @@ def test_real_process_exit_code_and_closed_pipe(tmp_path):
     p.wait(timeout=120)
     assert json.loads(first)
     assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+# ------------------------------------------------------------------------- the command line
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    code, out, _ = run(["--version"], capsys)
+    assert (code, out) == (0, f"unionfacts {version('unionfacts')}\n")
+
+
+def test_bare_command_prints_help(capsys):
+    code, out, err = run([], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: unionfacts") and "extract" in out and "exit codes:" in out
+
+
+def test_help_shows_every_default_examples_and_exit_codes(capsys):
+    code, out, _ = run(["extract", "--help"], capsys)
+    assert code == 0
+    options = out[out.index("\noptions:"):out.index("\nexamples:")]
+    blocks = [" ".join(b.split()) for b in ("\n" + options).split("\n  -")[1:]]
+    assert len(blocks) == 13
+    for block in blocks:
+        if not block.startswith(("h, --help", "-version")):
+            assert "default" in block, block
+    for option, default in (("-format", "jsonl"), ("j N, --jobs", "1"), ("-text-key", "text"),
+                            ("-kinds", "all"), ("o OUT, --output", "stdout"), ("-published DATE", "none"),
+                            ("-id-key", "id")):
+        (block,) = [b for b in blocks if b.startswith(option)]
+        assert f"default: {default}" in block, block
+    assert out.index("examples:") < out.index("exit codes:")
+    assert "2  usage error" in out
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        for action in p._actions:
+            assert action.help, (name, action.dest)
+
+
+@pytest.mark.parametrize("kinds, message", [
+    ("", "--kinds names no kind; choose from money, count, percent, date, duration, measure, measure_item"),
+    (",", "--kinds names no kind; choose from"),
+    (" , ,", "--kinds names no kind; choose from"),
+    ("Money", "unknown kind(s): Money; choose from money, count, percent, date, duration, measure, measure_item"),
+])
+def test_kinds_errors_name_the_choices(capsys, kinds, message):
+    code, out, err = run(["extract", "--kinds", kinds, SEED_PATHS[0]], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"unionfacts: {message}" + ("\n" if message.endswith("measure_item") else err[len(message) + 12:])
+
+
+def test_encoding_error_names_examples(capsys):
+    code, _, err = run(["extract", "--encoding", "klingon", SEED_PATHS[0]], capsys)
+    assert code == 2 and "unknown encoding: klingon (e.g. utf-8, gb18030" in err
+
+
+def test_rules_check_and_extract_give_2_for_the_same_broken_pack(tmp_path, capsys):
+    pack = write(tmp_path / "pack" / "rules.yaml", "kind: count\nrules:\n  - id: 'count.x'\n    pattern: '('\n")
+    assert run(["extract", "--patterns", pack.parent, SEED_PATHS[0]], capsys)[0] == 2
+    code, out, err = run(["rules", "check", pack.parent], capsys)
+    assert (code, out) == (2, "") and "count.x" in err
+
+
+def test_rules_check_on_an_example_that_times_out_is_a_message(tmp_path, capsys, monkeypatch):
+    from unionfacts.rules import check
+
+    def slow(case):
+        raise TimeoutError("regex timed out")
+
+    monkeypatch.setattr(check, "run_case", slow)
+    pack = write(tmp_path / "pack" / "rules.yaml",
+                 "kind: count\nrules:\n  - id: 'count.slow'\n    pattern: '(?:1|1)+b'\n"
+                 "    examples:\n      - text: '共[[3个]]'\n")
+    code, _, err = run(["rules", "check", pack.parent], capsys)
+    assert code == 1
+    assert err == "unionfacts: rules check: an example timed out (a catastrophic pattern?): regex timed out\n"
+
+
+def test_out_of_memory_is_a_message(capsys, monkeypatch):
+    def boom(args):
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "_cmd_extract", boom)
+    parser = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda: _with_func(parser(), boom))
+    code, out, err = run(["extract", SEED_PATHS[0]], capsys)
+    assert (code, err) == (1, "unionfacts: out of memory\n")
+
+
+def _with_func(parser, func):
+    sub = next(a for a in parser._actions if a.dest == "command")
+    sub.choices["extract"].set_defaults(func=func)
+    return parser
+
+
+def test_a_pack_too_large_to_compile_is_a_usage_error(capsys, monkeypatch):
+    def boom(*a, **k):
+        raise MemoryError
+
+    monkeypatch.setattr(api.Extractor, "__init__", boom)
+    code, out, err = run(["extract", SEED_PATHS[0]], capsys)
+    assert (code, err) == (2, "unionfacts: a rule pack is too large to compile (out of memory)\n")
+
+
+def test_closed_stdout_and_stdin_in_a_real_process(tmp_path):
+    f = write(tmp_path / "a.txt", "投入4.9亿元")
+    out_path = tmp_path / "out.jsonl"
+    cmd = f"{sys.executable} -m unionfacts extract {f} >&-"
+    p = subprocess.run(cmd, shell=True, capture_output=False, stderr=subprocess.PIPE, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.decode() == "unionfacts: cannot write stdout: standard output is closed; give -o FILE\n"
+    p = subprocess.run(f"{sys.executable} -m unionfacts extract -o {out_path} <&-", shell=True,
+                       stderr=subprocess.PIPE, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.decode() == "<stdin>: standard input is closed; name the input files\n"
+    p = subprocess.run(f"{sys.executable} -m unionfacts extract {f} -o {out_path} 2>&-", shell=True,
+                       stdout=subprocess.PIPE, timeout=120)
+    assert p.returncode == 0 and p.stdout == b""

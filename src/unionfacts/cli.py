@@ -248,7 +248,13 @@ exit codes:
 
 
 class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Defaults shown after each option's help; the epilog's layout kept."""
+    """Defaults shown after each option's help (an option without a value to show says its
+    default in words); the epilog's layout kept."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False) or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
 
 
 def _version() -> str:
@@ -264,37 +270,39 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="unionfacts", description="Typed facts from Chinese news text.",
                                 epilog=_EPILOG, formatter_class=_Help)
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", help="what to do (see COMMAND --help)")
     e = sub.add_parser("extract", help="extract facts from files, folders, tables or stdin",
                        description="Extract typed facts; data to stdout (or -o), messages to stderr.",
                        epilog=_EPILOG, formatter_class=_Help)
     e.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, folders (walked for .txt .text .md .html .htm .jsonl .csv .parquet), "
-                        "or - for stdin; none: stdin")
+                        "or - for stdin (default: stdin)")
     e.add_argument("--format", choices=("jsonl", "json", "documents"), default="jsonl",
                    help="jsonl: a document record, then one line per fact and list item; json: one "
                         "array of documents; documents: one document per line with nested facts")
     e.add_argument("--kinds", metavar="K,K", default=None,
                    help=f"comma-separated kinds to write, from {','.join(_KIND_CHOICES)} (default: all)")
     e.add_argument("-o", "--output", metavar="OUT", default=None,
-                   help="write here instead of stdout (a regular file is replaced only when the run "
-                        "completes; a FIFO, device or link is written through)")
+                   help="write here (default: stdout); a regular file is replaced only when the run "
+                        "completes, a FIFO, device or link is written through")
     e.add_argument("--published", metavar="DATE", default=None,
-                   help="publication date (ISO 8601) for inputs whose text gives none")
+                   help="publication date (ISO 8601) for inputs whose text gives none (default: none)")
     e.add_argument("--force-published", metavar="DATE", default=None,
-                   help="publication date (ISO 8601) for every input, over any date it gives")
+                   help="publication date (ISO 8601) for every input, over any date it gives "
+                        "(default: none)")
     e.add_argument("--patterns", action="append", metavar="DIR", default=None,
-                   help="add a user rule pack (repeatable)")
+                   help="add a user rule pack (repeatable; default: the built-in pack only)")
     e.add_argument("--encoding", default=None,
                    help="input encoding (default: a byte order mark, else UTF-8, else GB18030 or "
                         "Big5, whichever reads as Chinese; .jsonl and .csv: UTF-8)")
     e.add_argument("--text-key", default="text", metavar="NAME",
                    help="field or column of a .jsonl/.csv/.parquet row holding the text")
     e.add_argument("--id-key", default="id", metavar="NAME",
-                   help="field or column holding the document id (default id: FILE:LINE)")
+                   help="field or column holding the document id (default: id; a row without one: FILE:LINE)")
     e.add_argument("--published-key", default="published", metavar="NAME",
                    help="field or column holding the publication date")
-    e.add_argument("--fail-fast", action="store_true", help="stop at the first bad input")
+    e.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first bad input (default: go on with the others)")
     e.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="worker processes (0 = one per CPU); output stays in input order")
     e.set_defaults(func=_cmd_extract)
@@ -305,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which shape")
     s.set_defaults(func=_cmd_schema)
     r = sub.add_parser("rules", help="rule packs: validate and run their examples", formatter_class=_Help)
-    rsub = r.add_subparsers(dest="rules_command", metavar="COMMAND", required=True)
+    rsub = r.add_subparsers(dest="rules_command", metavar="COMMAND", required=True, help="what to do")
     rc = rsub.add_parser("check", help="validate a rule pack and run its examples", formatter_class=_Help,
                          description="Exit 0: every example behaves; 1: some do not; 2: a pack does "
                                      "not load.")
@@ -315,9 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", help="gold facts, JSONL in the shape of the seed gold file")
     ev.add_argument("paths", nargs="+", metavar="PATH",
                     help="the documents (files or folders) the gold refers to")
-    ev.add_argument("--patterns", action="append", metavar="DIR", default=None, help="add a user rule pack")
+    ev.add_argument("--patterns", action="append", metavar="DIR", default=None,
+                    help="add a user rule pack (repeatable; default: the built-in pack only)")
     ev.add_argument("--show-errors", type=int, default=20, metavar="N", help="errors listed per kind")
-    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON (default: a table)")
     ev.set_defaults(func=_cmd_evaluate)
     return p
 
