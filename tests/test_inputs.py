@@ -440,3 +440,12 @@ def test_waiting_on_a_terminal_says_so(capsys, monkeypatch):
     code, out, err = run(["extract"], capsys)
     assert code == 0
     assert err == "unionfacts: reading text from the terminal; end it with Ctrl-D (Ctrl-Z Enter on Windows)\n"
+
+
+def test_text_with_stray_tags_stays_text(tmp_path, capsys):
+    text = "投入资金4.9亿元<br>共183个县<p>增长12.3%</p><div>完</div>"
+    f = write(tmp_path / "a.txt", text)
+    code, out, _ = run(["extract", f], capsys)
+    (doc,) = docs(out)
+    assert code == 0 and "format" not in doc
+    assert all(text[x["start"]:x["end"]] == x["text"] for x in facts(out))

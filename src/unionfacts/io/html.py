@@ -17,13 +17,12 @@ META_DATES = ("article:published_time", "og:published_time", "datepublished", "p
               "publish_date", "dc.date.issued", "dcterms.issued", "dc.date", "weibo:article:create_at")
 
 _HTML_START = re.compile(r"\A(?:\s|<!--.*?-->)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE | re.DOTALL)
-_MARKUP = re.compile(r"<(?:head|body|meta|title|div|p|br|script)[\s/>]", re.IGNORECASE)
 
 
 def looks_like_html(text: str) -> bool:
-    """A page's markup: a doctype or ``<html>`` first, or a few HTML tags early on."""
-    head = text[:4096]
-    return bool(_HTML_START.match(head)) or len(_MARKUP.findall(head)) >= 3
+    """A page: a doctype, ``<html>`` or ``<head>`` first (after blanks and comments). A text
+    with a few stray tags in it stays text, so its offsets keep indexing the file."""
+    return bool(_HTML_START.match(text[:4096]))
 
 
 @dataclass(frozen=True, slots=True)
