@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import regex
 
 from unionfacts.models import Document, Enumeration, EnumerationItem
-from unionfacts.pipeline.normalize import Normalized, raw_view
+from unionfacts.pipeline.normalize import Normalized, raw_view, without_surrogates
 from unionfacts.pipeline.numbers import parse_number
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
 
@@ -256,7 +256,7 @@ def find_enumerations(norm: Normalized, facts: Sequence[Any], comp: ListRules) -
             ms, me = norm.to_raw(mk.start, mk.end)
             ts, te = _title_span(text, mk, next_start, comp)
             if te > ts:
-                title = raw_view(norm, ts, te)
+                title = without_surrogates(raw_view(norm, ts, te))  # JSON cannot carry a lone surrogate
                 rts, rte = norm.to_raw(ts, te)
             else:
                 title, rts, rte = "", me, me
