@@ -162,6 +162,43 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_show(args: argparse.Namespace) -> int:
+    """``unionfacts show PATH ... -o report.html``: one HTML page of the documents and their facts."""
+    from unionfacts import extractor as api
+    from unionfacts.pipeline.timebase import parse_published
+    from unionfacts.rules.packs import get_patterns
+    from unionfacts.view import render_html
+
+    try:
+        if args.published is not None:
+            parse_published(args.published)
+        get_patterns(tuple(args.patterns or ()))
+    except (ValueError, PatternError) as exc:
+        print(f"unionfacts: {exc}", file=sys.stderr)
+        return 2
+    pairs = []
+    failed = 0
+    for src in iter_sources(args.paths, args.encoding, args.published):
+        try:
+            if src.error is not None or src.text is None:
+                raise ValueError(src.error or "no text")
+            doc = api.extract_document(src.text, doc_id=src.doc, published=src.published,
+                                       extra_patterns=tuple(args.patterns or ()))
+        except Exception as exc:  # one bad document must not stop the others
+            print(f"{src.label}: {_error_text(exc)}", file=sys.stderr)
+            failed += 1
+            continue
+        pairs.append((doc, src.text))
+    try:
+        out = AtomicWriter(args.output)
+        out.write(render_html(pairs, title=args.title))
+        out.commit()
+    except OSError as exc:
+        print(f"unionfacts: cannot write {args.output or 'stdout'}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="unionfacts", description="Typed facts from Chinese news text.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -178,6 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="worker processes (default 1; 0 = one per CPU); output stays in input order")
     e.set_defaults(func=_cmd_extract)
+    sh = sub.add_parser("show", help="one self-contained HTML page: each fact highlighted in its text")
+    sh.add_argument("paths", nargs="*", help="files, folders (walked for *.txt, *.jsonl) or - for stdin")
+    sh.add_argument("-o", "--output", help="write the page here (atomically) instead of stdout")
+    sh.add_argument("--title", default="unionfacts", help="the page's title")
+    sh.add_argument("--published", help="publication date (ISO 8601) for every input without its own")
+    sh.add_argument("--patterns", action="append", metavar="DIR", help="add a user rule pack (repeatable)")
+    sh.add_argument("--encoding", help="input encoding (default: as for extract)")
+    sh.set_defaults(func=_cmd_show)
     s = sub.add_parser("schema", help="print the JSON Schema of the output")
     s.add_argument("what", nargs="?", choices=("document", "fact"), default="document")
     s.set_defaults(func=_cmd_schema)
