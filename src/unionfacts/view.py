@@ -572,8 +572,9 @@ th.setAttribute('aria-sort',dir>0?'ascending':'descending');
 var bodies=side.querySelectorAll('table.rows>tbody'),rows=[],n=0;
 bodies.forEach(function(b){Array.prototype.forEach.call(b.rows,function(r){rows.push([key(r.cells[col]),n++,r]);});});
 rows.sort(function(a,b){return dir*cmp(a[0],b[0])||a[1]-b[1];});
-var k=0;bodies.forEach(function(b){var size=b.rows.length,frag=document.createDocumentFragment();
-for(var j=0;j<size;j++)frag.appendChild(rows[k++][2]);b.appendChild(frag);});}
+var sizes=Array.prototype.map.call(bodies,function(b){return b.rows.length;}),k=0;
+bodies.forEach(function(b,i){var frag=document.createDocumentFragment();
+for(var j=0;j<sizes[i];j++)frag.appendChild(rows[k++][2]);b.appendChild(frag);});}
 document.addEventListener('click',function(e){var t=e.target;if(!(t instanceof Element))return;
 var th=t.closest('th[data-col]');if(th){sort(th);return;}
 var tr=t.closest('tr[data-target]');if(tr)go(tr);});
