@@ -129,6 +129,8 @@ def test_focus_shows_the_value(browser, seed_url, seeds):
     after = browser.execute_script("return getComputedStyle(arguments[0], '::after').content", el)
     assert before in ("none", "normal")
     assert "240,000,000" in after and "CNY" in after and "rule: money." in after
+    row = browser.find_element("css selector", f'tr[data-target="d3-f{money}"]')
+    assert "cur" in row.get_attribute("class").split() and in_view(browser, row)
 
 
 def test_filter_by_kind_hides_the_others(browser, seed_url):
@@ -214,7 +216,7 @@ def test_hostile_document_renders_as_text(browser, tmp_path):
                     encoding="utf-8")
     logs = open_page(browser, page.as_uri())
     with pytest.raises(NoAlertPresentException):
-        browser.switch_to.alert.text
+        assert browser.switch_to.alert is None  # raises: there is none
     assert browser.title == "<script>alert(3)</script>"
     counts = browser.execute_script("""return ['script', 'img', 'textarea', 'i', 'style']
         .map(t => document.getElementsByTagName(t).length)""")
@@ -233,8 +235,12 @@ def test_screenshot_of_a_seed(browser, seeds, tmp_path):
     page.write_text(render_html([(doc, text)], title="unionfacts show seeds/003"), encoding="utf-8")
     open_page(browser, page.as_uri())
     browser.set_window_size(1400, 1000)
-    browser.execute_script("""const el = document.querySelector('.enum');
-        el.closest('.text').scrollTop = el.offsetTop - 300;""")
+    # the second item of the list of measures, dense with figures, one of them focused
+    focus = next(i for i, f in enumerate(doc.facts) if f.text == "100万人次")
+    browser.execute_script("""const pane = document.querySelector('.text'),
+          item = document.querySelectorAll('.marker')[1], fact = arguments[0];
+        pane.scrollTop += item.getBoundingClientRect().top - pane.getBoundingClientRect().top - 40;
+        fact.focus({preventScroll: true});""", browser.find_element("id", f"d0-f{focus}"))
     shot = tmp_path / "view-seed.png"
     assert browser.save_screenshot(str(shot))
     data = shot.read_bytes()

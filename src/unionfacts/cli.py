@@ -184,7 +184,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
                 raise ValueError(src.error or "no text")
             doc = api.extract_document(src.text, doc_id=src.doc, published=src.published,
                                        extra_patterns=tuple(args.patterns or ()))
-        except Exception as exc:  # one bad document must not stop the others
+        except Exception as exc:  # noqa: BLE001 -- one bad document must not stop the others
             print(f"{src.label}: {_error_text(exc)}", file=sys.stderr)
             failed += 1
             continue

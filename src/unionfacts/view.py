@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import html
 import itertools
 import os
@@ -84,16 +85,18 @@ class _Span:
 def _laminate(facts: list[_Span]) -> None:
     """Make fact spans nest: a fact that crosses an earlier one (starts inside it, ends after
     it) is shown from the earlier one's end. Its ``data-start``/``data-end`` stay the fact's."""
-    facts.sort(key=lambda s: (s.start, -s.end, s.rank))
+    # in order of (shown) start: a clipped fact goes back in line at its new start
+    heap = [(f.start, -f.end, f.rank, i, f) for i, f in enumerate(facts)]
+    heapq.heapify(heap)
     stack: list[_Span] = []
-    for f in facts:
-        while True:
-            while stack and stack[-1].end <= f.start:
-                stack.pop()
-            if stack and stack[-1].end < f.end:
-                f.start = stack[-1].end
-                continue
-            break
+    while heap:
+        *_, i, f = heapq.heappop(heap)
+        while stack and stack[-1].end <= f.start:
+            stack.pop()
+        if stack and stack[-1].end < f.end:
+            f.start = stack[-1].end
+            heapq.heappush(heap, (f.start, -f.end, f.rank, i, f))
+            continue
         stack.append(f)
 
 
@@ -508,7 +511,7 @@ white-space:nowrap}
 .ufv .bar label{margin-left:auto;font-size:.9em}
 .ufv .cols{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1em;
 align-items:start}
-.ufv .text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:2.05;font-size:16px;
+.ufv .text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.9;font-size:16px;
 max-height:85vh;overflow:auto;border:1px solid #ccc;border-radius:4px;padding:.5em .8em;
 background:#fcfcfa;unicode-bidi:isolate}
 .ufv .chunk{content-visibility:auto;contain-intrinsic-size:auto 1200px}
@@ -546,6 +549,7 @@ text-align:left;vertical-align:top;unicode-bidi:isolate}
 .ufv th[aria-sort=descending]::after{content:" ▼"}
 .ufv tbody tr[data-target]{cursor:pointer}
 .ufv tbody tr[data-target]:hover,.ufv tbody tr:focus{background:#f3f7ff;outline:2px solid #4a78c2}
+.ufv tbody tr.cur{background:#fff3b0}
 .ufv td.v{font-weight:700;white-space:nowrap;font-variant-numeric:tabular-nums}
 .ufv td.t{font-weight:600}
 .ufv td.q-exact{color:#999}
@@ -582,6 +586,12 @@ document.addEventListener('keydown',function(e){var t=e.target;if(!(t instanceof
 if(e.key!=='Enter'&&e.key!==' ')return;
 if(t.matches('th[data-col]')){e.preventDefault();sort(t);}
 else if(t.matches('tr[data-target]')){e.preventDefault();go(t);}});
+document.addEventListener('focusin',function(e){var t=e.target;
+if(!(t instanceof Element)||!t.matches('.f[id]'))return;var doc=t.closest('.doc');if(!doc)return;
+var old=doc.querySelector('tr.cur');if(old)old.classList.remove('cur');
+var tr=doc.querySelector('tr[data-target="'+CSS.escape(t.id)+'"]');if(!tr)return;tr.classList.add('cur');
+var side=tr.closest('.side'),r=tr.getBoundingClientRect(),b=side.getBoundingClientRect();
+if(r.top<b.top+40||r.bottom>b.bottom)side.scrollTop+=r.top-b.top-b.height/2;});
 document.addEventListener('change',function(e){var t=e.target;
 if(!(t instanceof Element)||!t.matches('select.kfilter'))return;var doc=t.closest('.doc');
 if(t.value)doc.setAttribute('data-filter',t.value);else doc.removeAttribute('data-filter');});
