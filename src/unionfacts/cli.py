@@ -164,37 +164,37 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     """``unionfacts show PATH ... -o report.html``: one HTML page of the documents and their facts."""
-    from unionfacts import extractor as api
+    from unionfacts.extractor import Extractor, Failure
+    from unionfacts.io.sources import iter_sources
     from unionfacts.pipeline.timebase import parse_published
-    from unionfacts.rules.packs import get_patterns
-    from unionfacts.view import render_html
+    from unionfacts.view import Item, render_html
 
     try:
         if args.published is not None:
             parse_published(args.published)
-        get_patterns(tuple(args.patterns or ()))
+        ex = Extractor(args.patterns or ())
     except (ValueError, PatternError) as exc:
         print(f"unionfacts: {exc}", file=sys.stderr)
         return 2
-    pairs = []
+    try:
+        out = AtomicWriter(args.output)
+    except OSError as exc:
+        print(f"unionfacts: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    pairs: list[Item] = []
     failed = 0
-    for src in iter_sources(args.paths, args.encoding, args.published):
-        try:
-            if src.error is not None or src.text is None:
-                raise ValueError(src.error or "no text")
-            doc = api.extract_document(src.text, doc_id=src.doc, published=src.published,
-                                       extra_patterns=tuple(args.patterns or ()))
-        except Exception as exc:  # noqa: BLE001 -- one bad document must not stop the others
-            print(f"{src.label}: {_error_text(exc)}", file=sys.stderr)
+    for src, doc in ex.map(iter_sources(args.paths, args.encoding, args.published), lambda d: d):
+        if isinstance(doc, Failure) or src.text is None:
+            print(f"{src.label}: {doc.error if isinstance(doc, Failure) else 'no text'}", file=sys.stderr)
             failed += 1
             continue
         pairs.append((doc, src.text))
     try:
-        out = AtomicWriter(args.output)
-        out.write(render_html(pairs, title=args.title))
-        out.commit()
-    except OSError as exc:
-        print(f"unionfacts: cannot write {args.output or 'stdout'}: {exc.strerror or exc}", file=sys.stderr)
+        _emit(out, render_html(pairs, title=args.title))
+        _emit(out, None)
+    except _OutputError as exc:
+        out.abort()
+        print(f"unionfacts: cannot write {args.output or 'stdout'}: {exc}", file=sys.stderr)
         return 1
     return 1 if failed else 0
 
