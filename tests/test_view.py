@@ -284,8 +284,16 @@ def test_show_command_and_write_report(tmp_path, capsys):
                                       for p in SEEDS)
     assert cli.main(["show", str(SEEDS[0]), "--published", "nonsense"]) == 2
     again = tmp_path / "again.html"
-    write_report(SEEDS, again)
+    write_report([(extract_document(p.read_text(encoding="utf-8"), doc_id=p.stem),
+                   p.read_text(encoding="utf-8")) for p in SEEDS], again)
     assert again.read_text(encoding="utf-8") == page
+
+
+def test_the_view_knows_every_kind_in_order():
+    from unionfacts import view
+    from unionfacts.models import KINDS
+
+    assert view._KINDS == KINDS
 
 
 def test_a_megabyte_renders_quickly(seeds):

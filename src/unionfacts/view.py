@@ -24,23 +24,46 @@ import re
 import tempfile
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from unionfacts.models import KINDS, Document, Enumeration
 
 __all__ = ["Item", "render_fragment", "render_html", "write_report"]
 
-#: What the renderers accept per document: a ``Document`` (its text from a ``text`` attribute
+
+class DocumentLike(Protocol):
+    """What the view reads of a ``unionfacts.models.Document``. (By attribute: ``models``
+    imports this module for ``Document.to_html``, so this module does not import ``models``.)"""
+
+    @property
+    def doc(self) -> str: ...
+    @property
+    def facts(self) -> Sequence[Any]: ...
+    @property
+    def enumerations(self) -> Sequence[Any]: ...
+    @property
+    def published(self) -> str | None: ...
+    @property
+    def published_evidence(self) -> Any: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def author(self) -> str | None: ...
+
+
+#: What the renderers accept per document: a ``Document`` (its text from its ``text`` field
 #: when it has one) or a ``(document, raw_text)`` pair.
-Item = Document | tuple[Document, str]
+Item = DocumentLike | tuple[DocumentLike, str]
 
 # kind → (label shown before each highlight, name in the legend)
 _LABELS: dict[str, str] = {"money": "¥", "count": "#", "percent": "%", "date": "D",
                            "duration": "T", "measure": "M"}
+_KINDS = tuple(_LABELS)  # the order of models.KINDS (a test checks)
 _CHUNK = 4000  # characters per block of text the browser may skip laying out while off screen
 _SURROGATES = re.compile("[\ud800-\udfff\x00]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
@@ -245,7 +268,7 @@ def _tip(fact: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Doc:
-    document: Document
+    document: DocumentLike
     text: str | None
     anchor: str  # id prefix of this document's elements
 
@@ -258,7 +281,7 @@ def _items(documents: Iterable[Item], prefix: str) -> list[_Doc]:
             doc, text = item
         else:
             doc, text = item, getattr(item, "text", None)
-        if not isinstance(doc, Document):
+        if not all(hasattr(doc, a) for a in ("doc", "facts", "enumerations", "published_evidence")):
             raise TypeError(f"expected a Document or a (Document, text) pair, got {type(doc).__name__}")
         if text is not None and not isinstance(text, str):
             raise TypeError(f"the raw text must be a str, got {type(text).__name__}")
@@ -305,7 +328,7 @@ def _enum_spans(d: _Doc, text: str) -> list[_Span]:
     return spans
 
 
-def _enum_label(en: Enumeration) -> str:
+def _enum_label(en: Any) -> str:
     found = len(en.items)
     if en.announced is None:
         return f"list of {found} items"
@@ -345,7 +368,7 @@ def _render_text(d: _Doc, text: str, out: list[str]) -> None:
     _weave(text, spans, _chunk_breaks(text, spans), out)
 
 
-def _counts(doc: Document) -> Counter[str]:
+def _counts(doc: DocumentLike) -> Counter[str]:
     return Counter(f.kind for f in doc.facts)
 
 
@@ -416,12 +439,12 @@ def _render_doc(d: _Doc, out: list[str]) -> None:
         out.append(f"<dt>list</dt><dd>{link}: {_text(_enum_label(en))}</dd>")
     out.append("</dl>")
     out.append(f'<div class="bar"><span class="total">{len(doc.facts)} facts</span>')
-    for k in KINDS:
+    for k in _KINDS:
         if counts[k]:
             out.append(f'<span class="chip k-{k}" data-kind="{k}">{k} {counts[k]}</span>')
     out.append('<label>show <select class="kfilter" aria-label="show facts of kind">'
                '<option value="">all kinds</option>')
-    for k in KINDS:
+    for k in _KINDS:
         if counts[k]:
             out.append(f'<option value="{k}">{k} ({counts[k]})</option>')
     out.append("</select></label></div></header>")
@@ -441,7 +464,7 @@ def _render_index(docs: list[_Doc], out: list[str]) -> None:
     total: Counter[str] = Counter()
     for d in docs:
         total.update(_counts(d.document))
-    kinds = [k for k in KINDS if total[k]]
+    kinds = [k for k in _KINDS if total[k]]
     out.append('<nav class="index"><h2>Documents</h2><table class="facts"><thead><tr>'
                '<th scope="col">document</th><th scope="col">published</th>')
     for k in kinds:
@@ -609,7 +632,7 @@ def _body(docs: list[_Doc], title: str, out: list[str]) -> None:
     out.append(f'<div class="ufv"><h1>{_text(title)}</h1>')
     if len(docs) > 1:
         _render_index(docs, out)
-    legend = "".join(f'<span class="chip k-{k}">{_LABELS[k]} {k}</span> ' for k in KINDS)
+    legend = "".join(f'<span class="chip k-{k}">{_LABELS[k]} {k}</span> ' for k in _KINDS)
     out.append(f'<p class="bar legend">{legend}<span class="r">hover or focus a figure for '
                "its value; click a row to find it in the text</span></p>")
     for d in docs:
@@ -651,27 +674,13 @@ def render_fragment(documents: Iterable[Item], *, title: str = "") -> str:
     return "".join(out)
 
 
-def write_report(items: Iterable[Item | str | os.PathLike[str]], out_path: str | os.PathLike[str], *,
+def write_report(items: Iterable[Item], out_path: str | os.PathLike[str], *,
                  title: str = "unionfacts") -> None:
-    """Render ``items`` to ``out_path`` as one HTML page, replacing it only once it is written.
-
-    An item is a ``Document``, a ``(document, raw_text)`` pair, or the path of a UTF-8 text
-    file, extracted here with the default extractor (its id: the file name without ``.txt``).
-    """
-    from unionfacts.extractor import extract_document
-
-    pairs: list[Item] = []
-    for item in items:
-        if isinstance(item, (str, os.PathLike)):
-            path = Path(item)
-            text = path.read_text(encoding="utf-8")
-            name = path.name.removesuffix(".txt")
-            pairs.append((extract_document(text, doc_id=name), text))
-        else:
-            pairs.append(item)
-    page = render_html(pairs, title=title)
+    """Render ``items`` (see ``Item``) to ``out_path`` as one HTML page, replacing the file
+    only once the page is written. (``unionfacts show`` reads and extracts files, then renders.)"""
+    page = render_html(items, title=title)
     target = Path(out_path)
-    fd, tmp = tempfile.mkstemp(prefix=".unionfacts-", suffix=".html", dir=target.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=".unionfacts-", suffix=".html", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(page)
