@@ -214,7 +214,7 @@ def test_jsonl_lone_surrogates_become_replacement_characters(tmp_path, capsys, f
 
 
 def test_file_name_that_is_not_utf8(tmp_path, capsys):
-    f = write(tmp_path / os.fsdecode(b"gb-\xd0\xc2\xce\xc5.txt"), "营收3.5亿元")
+    write(tmp_path / os.fsdecode(b"gb-\xd0\xc2\xce\xc5.txt"), "营收3.5亿元")
     code, out, err = run(["extract", tmp_path], capsys)
     assert (code, err) == (0, "")
     assert [r["doc"] for r in records(out)] == ["gb-\ufffd\ufffd\ufffd\ufffd"]

@@ -266,6 +266,46 @@ def _version() -> str:
         return "unknown"
 
 
+def _cmd_show(args: argparse.Namespace) -> int:
+    """``unionfacts show PATH ... -o report.html``: one HTML page of the documents and their facts."""
+    from unionfacts.extractor import Extractor, Failure
+    from unionfacts.io.sources import iter_sources
+    from unionfacts.pipeline.timebase import parse_published
+    from unionfacts.view import Item, render_html
+
+    try:
+        published = parse_published(args.published) if args.published is not None else None
+        ex = Extractor(args.patterns or ())
+    except (ValueError, PatternError) as exc:
+        print(f"unionfacts: {exc}", file=sys.stderr)
+        return 2
+    try:
+        out = AtomicWriter(args.output)
+    except OSError as exc:
+        print(f"unionfacts: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    pairs: list[Item] = []
+    failed = 0
+    from unionfacts.extractor import as_document
+    from unionfacts.io.sources import Options
+
+    options = Options(encoding=args.encoding, published=published, notice=_err)
+    for src, doc in ex.map(iter_sources(args.paths, options=options), as_document):
+        if isinstance(doc, Failure) or src.text is None:
+            print(f"{src.label}: {doc.error if isinstance(doc, Failure) else 'no text'}", file=sys.stderr)
+            failed += 1
+            continue
+        pairs.append((doc, src.text))
+    try:
+        _emit(out, render_html(pairs, title=args.title))
+        _emit(out, None)
+    except _OutputError as exc:
+        out.abort()
+        print(f"unionfacts: cannot write {args.output or 'stdout'}: {exc}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="unionfacts", description="Typed facts from Chinese news text.",
                                 epilog=_EPILOG, formatter_class=_Help)
@@ -306,6 +346,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="worker processes (0 = one per CPU); output stays in input order")
     e.set_defaults(func=_cmd_extract)
+    sh = sub.add_parser("show", help="one self-contained HTML page: each fact highlighted in its text",
+                        formatter_class=_Help,
+                        description="An offline HTML page of the documents: every fact highlighted in "
+                                    "its raw text, a sortable table of facts, the lists of measures.")
+    sh.add_argument("paths", nargs="*", metavar="PATH",
+                    help="files, folders (walked as for extract), or - for stdin (default: stdin)")
+    sh.add_argument("-o", "--output", help="write the page here (atomically) instead of stdout")
+    sh.add_argument("--title", default="unionfacts", help="the page's title")
+    sh.add_argument("--published", help="publication date (ISO 8601) for every input without its own")
+    sh.add_argument("--patterns", action="append", metavar="DIR", help="add a user rule pack (repeatable)")
+    sh.add_argument("--encoding", help="input encoding (default: as for extract)")
+    sh.set_defaults(func=_cmd_show)
     s = sub.add_parser("schema", help="print a JSON Schema of the output", formatter_class=_Help,
                        description="JSON Schema of one jsonl line (record), a document (document, "
                                    "as --format json/documents writes), or one fact (fact).")

@@ -238,7 +238,7 @@ class Extractor:
         the others are never lost. At most ``2 × jobs`` chunks are in flight, so memory stays
         bounded however long the input is.
         """
-        return (result for _, result in self.map(documents, _as_document, jobs=jobs))
+        return (result for _, result in self.map(documents, as_document, jobs=jobs))
 
     def map(self, documents: Iterable[str | Source], render: Callable[[Document], T], *,
             jobs: int = 1) -> Iterator[tuple[Source, T | Failure]]:
@@ -324,7 +324,8 @@ def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
 
 # ------------------------------------------------------------------------ running documents
 
-def _as_document(doc: Document) -> Document:
+def as_document(doc: Document) -> Document:
+    """The document itself: ``map``'s render for callers that want ``Document``s back."""
     return doc
 
 

@@ -191,6 +191,23 @@ class Document(BaseModel):
     facts: list[Fact] = []
     enumerations: list[Enumeration] = []
     """Numbered lists of measures, with the count that announced each."""
+    text: str | None = Field(default=None, exclude=True, repr=False)
+    """The raw text the facts' offsets refer to, when kept (for ``to_html``); never serialised."""
+
+    def to_html(self, text: str | None = None, *, title: str | None = None) -> str:
+        """A self-contained HTML page showing this document's facts highlighted in ``text``
+        (by default the document's own ``text``; without either, the facts table only)."""
+        from unionfacts.view import render_html
+
+        raw = self.text if text is None else text
+        return render_html([(self, raw) if raw is not None else self],
+                           title=title or self.title or self.doc or "unionfacts")
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows when a ``Document`` is a cell's value."""
+        from unionfacts.view import render_fragment
+
+        return render_fragment([self])
 
 
 def constructor(cls: type[BaseModel]) -> Callable[[dict[str, Any]], BaseModel]:
