@@ -525,7 +525,7 @@ def test_catastrophic_user_pattern_fails_that_input_only(tmp_path, capsys):
                  "kind: count\nrules:\n  - id: 'count.catastrophic'\n    pattern: '(?:1|1)+b'\n")
     hostile = write(tmp_path / "hostile.txt", "共" + "1" * 60 + "个")
     fine = write(tmp_path / "fine.txt", "共3个县")
-    code, out, err = run(["extract", "--patterns", pack.parent, hostile, fine], capsys)
+    code, out, err = run(["extract", "--patterns", pack.parent, "--match-timeout", "0.3", hostile, fine], capsys)
     assert code == 1
     assert err.startswith(f"{hostile}: ") and "timed out" in err and err.count("\n") == 1
     assert [(r["doc"], r["text"]) for r in records(out)] == [("fine", "3个")]

@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from unionfacts.errors import PatternError
+from unionfacts.errors import PatternError, UnionfactsError
 from unionfacts.io.sinks import AtomicWriter
 
 #: What ``--kinds`` accepts: the fact kinds and the items of numbered lists.
@@ -84,14 +84,23 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     fact_kinds = None if kinds is None else tuple(k for k in kinds if k != "measure_item")
     items = kinds is None or "measure_item" in kinds
+    timeout = {} if args.match_timeout is None else {"match_timeout": args.match_timeout}
     try:
-        ex = Extractor(args.patterns or (), kinds=fact_kinds)
+        ex = Extractor(args.patterns or (), kinds=fact_kinds, **timeout)
+    except ValueError as exc:
+        _err(f"--match-timeout: {exc}")
+        return 2
     except PatternError as exc:
         _err(str(exc))
         return 2
     except MemoryError:
         _err("a rule pack is too large to compile (out of memory)")
         return 2
+    options = Options(encoding=args.encoding, published=published["published"],
+                      force_published=published["force_published"], text_key=args.text_key,
+                      id_key=args.id_key, published_key=args.published_key, notice=_err)
+    if args.db is not None or args.format == "parquet":
+        return _extract_to_table(args, ex, iter_sources(args.paths, options=options), jobs)
     try:
         out = AtomicWriter(args.output)
     except OSError as exc:
@@ -101,19 +110,22 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     render: Callable[[Any], str]
     if fmt == "json":
         render = render_json
+    elif fmt == "csv":
+        from unionfacts.io.tables import csv_fact_lines, csv_header_line
+
+        render = csv_fact_lines
     elif fmt == "documents":
         render = render_document_line
     else:
         render = render_jsonl if items else functools.partial(render_jsonl, items=False)
-    options = Options(encoding=args.encoding, published=published["published"],
-                      force_published=published["force_published"], text_key=args.text_key,
-                      id_key=args.id_key, published_key=args.published_key, notice=_err)
     failed = 0
     first = True
     results = ex.map(iter_sources(args.paths, options=options), render, jobs=jobs)
     try:
         if fmt == "json":
             _emit(out, "[")
+        elif fmt == "csv":
+            _emit(out, csv_header_line())
         for src, text in results:
             if isinstance(text, Failure):
                 print(f"{src.label}: {text.error}", file=sys.stderr)
@@ -121,7 +133,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                 if args.fail_fast:
                     break
                 continue
-            if isinstance(src, Input):
+            if isinstance(src, Input) and fmt != "csv":
                 text = add_fields(text, src.record, fmt)
             if fmt == "json":
                 _emit(out, ("\n" if first else ",\n") + text)
@@ -143,6 +155,85 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         if close is not None:
             close()
     return 1 if failed else 0
+
+
+def _extract_to_table(args: argparse.Namespace, ex: Any, sources: Any, jobs: int) -> int:
+    """``--db FILE`` (the SQLite store) or ``--format parquet -o FILE``: documents extracted as
+    for the other formats, their rows written in the main process."""
+    from unionfacts.extractor import Failure, as_document
+    from unionfacts.io.tables import MissingDependencyError
+    from unionfacts.records import document_rows
+
+    if args.db is None and not args.output:
+        _err("--format parquet needs -o FILE (Parquet is not a stream)")
+        return 2
+    skipped = failed = 0
+    try:
+        if args.db is not None:
+            from unionfacts.io.sqlite import FactStore
+
+            sink: Any = FactStore(args.db)
+        else:
+            from unionfacts.io.tables import ParquetWriter
+            from unionfacts.records import FACTS
+
+            sink = ParquetWriter(args.output, FACTS)
+    except (UnionfactsError, OSError) as exc:
+        _err(str(exc) if isinstance(exc, UnionfactsError) else f"cannot write {args.db or args.output}: {exc}")
+        return 2 if isinstance(exc, MissingDependencyError) else 1
+
+    def fresh(items: Any) -> Any:  # a rerun resumes: documents stored with the same text are skipped
+        nonlocal skipped
+        for src in items:
+            if args.db is not None and src.text is not None and sink.is_current(src.doc, src.text):
+                skipped += 1
+                continue
+            yield src
+
+    results = ex.map(fresh(sources), as_document, jobs=jobs)
+    batch: list[Any] = []
+    try:
+        for src, doc in results:
+            if isinstance(doc, Failure) or src.text is None:
+                _err(f"{src.label}: {doc.error if isinstance(doc, Failure) else 'no text'}")
+                failed += 1
+                if args.fail_fast:
+                    break
+                continue
+            if args.db is None:
+                sink.write_document(doc, src.text, src.label)
+                continue
+            batch.append(document_rows(doc, src.text, src.label))
+            if len(batch) >= 32:  # one transaction per 32 documents: the store's cost stays small
+                sink.add_many(batch)
+                batch.clear()
+        if batch:
+            sink.add_many(batch)
+        sink.close()
+    except UnionfactsError as exc:
+        _err(str(exc))
+        return 1
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+    if skipped:
+        _err(f"{skipped} document(s) already stored with the same text: skipped")
+    return 1 if failed else 0
+
+
+def _cmd_db_stats(args: argparse.Namespace) -> int:
+    from unionfacts.io.sqlite import stats
+
+    if not os.path.isfile(args.file):
+        _err(f"{args.file}: no such database file")
+        return 2
+    try:
+        print(stats(args.file, limit=args.limit), end="")
+    except UnionfactsError as exc:
+        _err(str(exc))
+        return 1
+    return 0
 
 
 class _OutputError(Exception):
@@ -317,9 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, folders (walked for .txt .text .md .html .htm .jsonl .csv .parquet), "
                         "or - for stdin (default: stdin)")
-    e.add_argument("--format", choices=("jsonl", "json", "documents"), default="jsonl",
+    e.add_argument("--format", choices=("jsonl", "json", "documents", "csv", "parquet"), default="jsonl",
                    help="jsonl: a document record, then one line per fact and list item; json: one "
-                        "array of documents; documents: one document per line with nested facts")
+                        "array of documents; documents: one document per line with nested facts; "
+                        "csv, parquet: the typed fact table of docs/records.md (parquet needs -o and "
+                        "pyarrow)")
+    e.add_argument("--db", metavar="FILE", default=None,
+                   help="store documents and facts in this SQLite file instead of writing them out "
+                        "(a document already stored with the same text is skipped, a changed one "
+                        "replaced; see docs/records.md)")
+    e.add_argument("--match-timeout", type=float, default=None, metavar="SECONDS",
+                   help="seconds a user-pack rule may take on one text before it is reported "
+                        "(default: 5)")
     e.add_argument("--kinds", metavar="K,K", default=None,
                    help=f"comma-separated kinds to write, from {','.join(_KIND_CHOICES)} (default: all)")
     e.add_argument("-o", "--output", metavar="OUT", default=None,
@@ -364,6 +464,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("what", nargs="?", choices=("record", "document", "fact"), default="document",
                    help="which shape")
     s.set_defaults(func=_cmd_schema)
+    db = sub.add_parser("db", help="a fact store written by extract --db", formatter_class=_Help)
+    dbsub = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True, help="what to do")
+    ds = dbsub.add_parser("stats", help="counts by kind and by document", formatter_class=_Help)
+    ds.add_argument("file", metavar="FILE", help="the SQLite file")
+    ds.add_argument("--limit", type=int, default=None, metavar="N",
+                    help="list at most N documents (default: all)")
+    ds.set_defaults(func=_cmd_db_stats)
     r = sub.add_parser("rules", help="rule packs: validate and run their examples", formatter_class=_Help)
     rsub = r.add_subparsers(dest="rules_command", metavar="COMMAND", required=True, help="what to do")
     rc = rsub.add_parser("check", help="validate a rule pack and run its examples", formatter_class=_Help,
