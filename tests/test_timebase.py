@@ -8,11 +8,16 @@ import pytest
 
 from unionfacts import extract, extract_document
 from unionfacts.extractor import _normalizer
+from unionfacts.pipeline.metadata import Metadata, find_metadata
+from unionfacts.pipeline.timebase import compile_time_rules, parse_published
 from unionfacts.rules.packs import get_patterns
-from unionfacts.pipeline.timebase import detect_metadata, parse_published
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-META = lambda text: detect_metadata(text, _normalizer(get_patterns())(text))  # noqa: E731
+RULES = compile_time_rules(get_patterns())
+
+
+def META(text: str) -> Metadata:
+    return find_metadata(text, _normalizer(get_patterns())(text), RULES)
 
 
 @pytest.mark.parametrize("name,published,evidence", [
@@ -25,20 +30,20 @@ META = lambda text: detect_metadata(text, _normalizer(get_patterns())(text))  # 
 def test_publication_date_of_every_seed(name, published, evidence):
     raw = (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
     meta = META(raw)
-    assert meta["published"] == published
+    assert meta.published == published
     if evidence is None:
-        assert meta["published_evidence"] is None
+        assert meta.published_evidence is None
     else:
-        ev = meta["published_evidence"]
+        ev = meta.published_evidence
         assert ev.text == evidence and raw[ev.start:ev.end] == evidence
 
 
 def test_source_and_author_of_people_cn_layout():
     raw = (SEEDS / "000_d2270460fbd20062.txt").read_text(encoding="utf-8")
     meta = META(raw)
-    assert meta["source"].startswith("工人日")  # the raw text lost 報 to a "?"
-    assert meta["author"] == "李娜"
-    assert meta["title"].startswith("下沉")
+    assert meta.source.startswith("工人日")  # the raw text lost 報 to a "?"
+    assert meta.author == "李娜"
+    assert meta.title.startswith("下沉")
 
 
 @pytest.mark.parametrize("header,expected", [
@@ -48,7 +53,7 @@ def test_source_and_author_of_people_cn_layout():
     ("原题目:在新的出发点上\n红毯、鲜花……2024年1月13日,发布活动举办", None),
 ])
 def test_publication_date_shapes(header, expected):
-    assert META(header)["published"] == expected
+    assert META(header).published == expected
 
 
 def test_caller_published_overrides_and_records_no_evidence():
@@ -101,7 +106,7 @@ def test_as_of_marker():
 
 def test_author_is_the_byline_not_the_editor():
     raw = "标题\n发布日期：2024-01-18\n正文第一段。\n（记者 王芳）\n责任编辑：李明\n"
-    assert META(raw)["author"] == "王芳"
+    assert META(raw).author == "王芳"
 
 
 @pytest.mark.parametrize("raw,published,evidence,rule", [
@@ -112,8 +117,8 @@ def test_author_is_the_byline_not_the_editor():
 ])
 def test_publication_date_in_a_bracket_label_or_a_closing_date_line(raw, published, evidence, rule):
     meta = META(raw)
-    assert meta["published"] == published
-    ev = meta["published_evidence"]
+    assert meta.published == published
+    ev = meta.published_evidence
     assert (ev.text, ev.rule) == (evidence, rule) if ev else evidence is None
     if ev:
         assert raw[ev.start:ev.end] == ev.text
@@ -121,7 +126,7 @@ def test_publication_date_in_a_bracket_label_or_a_closing_date_line(raw, publish
 
 def test_a_breadcrumb_is_no_title():
     raw = "首页 > 工会动态 > 正文\n\n省总工会出台十条措施 助力新就业形态劳动者权益保障\n\n发布时间：2024-11-05\n正文。"
-    assert META(raw)["title"] == "省总工会出台十条措施 助力新就业形态劳动者权益保障"
+    assert META(raw).title == "省总工会出台十条措施 助力新就业形态劳动者权益保障"
 
 
 @pytest.mark.parametrize("chrome", [
@@ -131,12 +136,12 @@ def test_a_breadcrumb_is_no_title():
 ])
 def test_a_toolbar_or_byline_line_is_no_title(chrome):
     raw = f"{chrome}\n\n县总工会开展“送温暖”活动\n\n发布时间：2024-03-06\n3月5日，县总工会走访困难职工。"
-    assert META(raw)["title"] == "县总工会开展“送温暖”活动"
+    assert META(raw).title == "县总工会开展“送温暖”活动"
 
 
 def test_a_title_holding_a_chrome_word_stays_a_title():
     raw = "下沉“工”字号服务 为县域发展汇才聚能\n\n2024年02月22日09:35\n培育一批乡村能工巧匠。"
-    assert META(raw)["title"] == "下沉“工”字号服务 为县域发展汇才聚能"
+    assert META(raw).title == "下沉“工”字号服务 为县域发展汇才聚能"
 
 
 _BODY = "区总工会召开全委会议\n2024-03-05 16:42  来源：区总工会\n3月4日，区总工会召开会议，今年计划投入资金500万元，帮扶困难职工1200户。"

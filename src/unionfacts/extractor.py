@@ -17,7 +17,8 @@ from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.rules.packs import PatternSet, get_patterns
 from unionfacts.pipeline.resolve import apply_context, join_date_spans, select
 from unionfacts.pipeline.subjects import find_subject
-from unionfacts.pipeline.timebase import detect_metadata, parse_published
+from unionfacts.pipeline.metadata import find_metadata
+from unionfacts.pipeline.timebase import TimeRules, compile_time_rules, parse_published
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,11 @@ _GROWTH = fast(r"[，,]?\s*(?:同比|环比|比上年|较上年|比去年|较去
 def _normalizer(pset: PatternSet) -> Normalizer:
     return Normalizer(list(pset.lexicon("junk")), dict(pset.lexicon("spun")), pset.macros["GLOSS"],
                       dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
+
+
+@functools.lru_cache(maxsize=16)
+def _time_rules(pset: PatternSet) -> TimeRules:
+    return compile_time_rules(pset)
 
 
 #: Chrome rules whose spans hold other articles' headlines and dates: no title or date of this one.
@@ -82,7 +88,7 @@ def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
             vetoes.append((c.start, c.end))
             continue
         if c.kind in ("date", "duration"):
-            d = build_time(c, text, published)
+            d = build_time(_time_rules(pset), c, text, published)
         elif c.kind in ("enum",):
             continue
         else:
@@ -214,7 +220,7 @@ def extract_document(text: str, doc_id: str = "", published: str | None = None, 
     # metadata (no title or date of this one) and as vetoes
     chrome = {r.id: scan_full(r, norm.text) for r in _chrome_rules(pset)} if norm is not None else {}
     masks = [(c.start, c.end) for found in chrome.values() for c in found]
-    meta = detect_metadata(text, norm, masks) if norm is not None else {}
+    meta = find_metadata(text, norm, _time_rules(pset), masks).document_fields() if norm is not None else {}
     if published is not None:
         pub = parse_published(published)
         meta["published"] = pub
