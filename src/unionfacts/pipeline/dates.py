@@ -26,8 +26,15 @@ from typing import NamedTuple
 from unionfacts.pipeline.builders import Draft
 from unionfacts.pipeline.candidates import Candidate
 from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, plain
-from unionfacts.pipeline.timebase import (TimeRules, future_marked, is_deadline, last_day, pub_date,
-                                          resolve_year, valid)
+from unionfacts.pipeline.timebase import (
+    TimeRules,
+    future_marked,
+    is_deadline,
+    last_day,
+    pub_date,
+    resolve_year,
+    valid,
+)
 
 _TIME_OF_DAY_UNITS = ("hour", "minute", "second")  # PT…: a duration within a day
 
@@ -141,7 +148,7 @@ def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> D
     if g.get("relday"):
         return _relative_day(at)
     if g.get("dec") or g.get("cent"):
-        return _decade_or_century(c)
+        return _decade_or_century(c, rules)
     parts = _placed(at)
     if parts is None or isinstance(parts, Draft):
         return parts
@@ -153,7 +160,8 @@ def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> D
 
 def _finish(p: _Parts, v: _Value, at: _Where) -> Draft:
     c, text = at.c, at.text
-    extra: dict[str, object] = dict(granularity=v.granularity, first=v.first, last=v.last, resolved=v.resolved)
+    extra: dict[str, object] = {"granularity": v.granularity, "first": v.first, "last": v.last,
+                                "resolved": v.resolved}
     if text[max(0, c.start - at.rules.as_of_reach):c.start].endswith(at.rules.as_of):
         extra["as_of"] = True
     d = Draft("date", c.start, c.end, v.value, "", c.rule.id, c.rule.priority, c.rule.order)
@@ -165,7 +173,7 @@ def _finish(p: _Parts, v: _Value, at: _Where) -> Draft:
 def _draft(c: Candidate, value: str, gran: str, first: str | None, last: str | None,
            resolved: bool = True) -> Draft:
     d = Draft("date", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
-    d.extra = dict(granularity=gran, first=first, last=last, resolved=resolved)
+    d.extra = {"granularity": gran, "first": first, "last": last, "resolved": resolved}
     return d
 
 
@@ -191,15 +199,13 @@ def _relative_day(at: _Where) -> Draft | None:
     return _draft(at.c, iso, "day", iso, iso)
 
 
-def _decade_or_century(c: Candidate) -> Draft | None:
+def _decade_or_century(c: Candidate, rules: TimeRules) -> Draft | None:
     """90年代 (the 1990s), 上世纪80年代, 21世纪, 本世纪."""
     g = c.groups
     cent = g.get("cent")
     century: int | None
-    if cent in ("上", "上个"):
-        century = 20
-    elif cent in ("本",):
-        century = 21
+    if cent is not None and cent in rules.century_words:
+        century = rules.century_words[cent]  # 上世纪, 本世纪: as the words are used now
     elif cent:
         century = _int(cent)
         if century is None or not 1 <= century <= 30:

@@ -47,6 +47,8 @@ class TimeRules:
     rel_month: Mapping[str, int]
     rel_day: Mapping[str, int]
     rel_quarter: Mapping[str, int]
+    century_words: Mapping[str, int]
+    """A word before 世纪 → the century it names: 上 → 20, 本 → 21."""
     future: regex.Pattern[str]
     """A future marker right before a date, up to its end: 将于, 拟, 要在."""
     future_clause: regex.Pattern[str]
@@ -120,7 +122,7 @@ def _ints(pset: PatternSet, name: str) -> dict[str, int]:
 
 def _span(name: str, word: str, value: str) -> tuple[int, int | None]:
     """``'21-'`` → (21, None), ``'1-10'`` → (1, 10)."""
-    lo, sep, hi = value.partition("-")
+    lo, _, hi = value.partition("-")
     try:
         return int(lo), int(hi) if hi else None
     except ValueError:
@@ -153,6 +155,7 @@ def compile_time_rules(pset: PatternSet) -> TimeRules:
     return TimeRules(
         rel_year=_ints(pset, "rel_year"), rel_month=_ints(pset, "rel_month"),
         rel_day=_ints(pset, "rel_day"), rel_quarter=_ints(pset, "rel_quarter"),
+        century_words=_ints(pset, "century_word"),
         future=regex.compile(alt("future_marker") + r"\s*$"),
         future_clause=regex.compile(alt("future_clause") + not_break + "$"),
         deadline=regex.compile(r"\s?" + alt("deadline_after") + "(?!" + alt("deadline_after_not") + ")"),
