@@ -18,8 +18,8 @@ The words and the parts of months and years come from the pattern set (:class:`T
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -37,6 +37,7 @@ from unionfacts.pipeline.timebase import (
 )
 
 _TIME_OF_DAY_UNITS = ("hour", "minute", "second")  # PT…: a duration within a day
+_PART_GROUPS = frozenset(("q", "qn", "mn", "ypart", "qthis", "qrel"))  # a part of a year: its year is needed
 
 
 def _int(s: str | None) -> int | None:
@@ -119,9 +120,9 @@ class _Where(NamedTuple):
     rules: TimeRules
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # a working record: the steps of _placed fill it in, one after another
 class _Parts:
-    """A date's year, month and day (``None``: not given) once its relative words are placed,
+    """A date's year, month and day (``None``: not given) as its relative words are placed,
     and its groups, rewritten where a word stands for a number (首季度 → ``q=1``)."""
 
     g: Mapping[str, str]
@@ -137,9 +138,6 @@ class _Value(NamedTuple):
     first: str | None = None
     last: str | None = None
     resolved: bool = True
-
-
-_Step = Callable[[_Parts, _Where], "_Parts | None"]
 
 
 def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
@@ -232,69 +230,72 @@ def _decade_or_century(c: Candidate, rules: TimeRules) -> Draft | None:
 
 def _placed(at: _Where) -> _Parts | Draft | None:
     """The date's year, month and day with its relative words placed against the publication
-    date; a day alone (29日) is built at once. ``None``: no date (今年 with no publication date)."""
+    date; a day alone (29日) is built at once. ``None``: no date (今年 with no publication date).
+
+    Each step places one kind of word in ``p`` and returns ``False`` when the date is none."""
     g = at.c.groups
     y = _int(g.get("y"))
     if y is not None and y < 100 and g.get("y") and len(g["y"]) == 2:
         return None
-    p: _Parts | None = _Parts(dict(g, q="1") if g.get("qfirst") else g, y, _int(g.get("m")), _int(g.get("d")))
-    before_day: tuple[_Step, ...] = (_year_of_a_part, _relative_quarter, _this_quarter, _first_months)
-    for step in before_day:
-        p = step(p, at) if p is not None else None
-    if p is None:
+    p = _Parts(dict(g, q="1") if g.get("qfirst") else g, y, _int(g.get("m")), _int(g.get("d")))
+    if not (_year_of_a_part(p, at) and _relative_quarter(p, at) and _this_quarter(p, at)
+            and _first_months(p, at)):
         return None
     if p.day is not None and p.m is None and p.y is None and p.g.get("relm") is None:
         return _day_alone(p.day, at)
-    after_day: tuple[_Step, ...] = (_relative_year, _relative_month, _year_of_a_month)
-    for step in after_day:
-        p = step(p, at) if p is not None else None
+    if not (_relative_year(p, at) and _relative_month(p, at) and _year_of_a_month(p, at)):
+        return None
     return p
 
 
-def _year_of_a_part(p: _Parts, at: _Where) -> _Parts | None:
+def _year_of_a_part(p: _Parts, at: _Where) -> bool:
     """一季度, 前三个月, 年底 with no year: the publication year, or the one before or after."""
     g, pub = p.g, at.pub
-    if p.y is not None or g.get("rel") is not None or not any(
-            g.get(k) for k in ("q", "qn", "mn", "ypart", "qthis", "qrel")):
-        return p
+    if p.y is not None or g.get("rel") is not None or _PART_GROUPS.isdisjoint(g) or not any(
+            g.get(k) for k in _PART_GROUPS):
+        return True
     if pub is None:
-        return None  # 一季度, 年底 with no publication date: no year to give them
+        return False  # 一季度, 年底 with no publication date: no year to give them
     y = pub.year
     if g.get("qn") and 3 * (_int(g["qn"]) or 0) > pub.month:
         y -= 1  # 前三季度 sums quarters that are over: in a March article, last year's
     elif g.get("q") and 3 * (_int(g["q"]) or 0) < pub.month and future_marked(at.rules, at.text, at.c.start):
         y += 1  # 将在一季度 in a December article: next year's
-    return replace(p, y=y)
+    p.y = y
+    return True
 
 
-def _relative_quarter(p: _Parts, at: _Where) -> _Parts | None:
+def _relative_quarter(p: _Parts, at: _Where) -> bool:
     """上季度, 下个季度: the quarter before or after the publication date's."""
     qrel = p.g.get("qrel")
     if not qrel:
-        return p
+        return True
     if at.pub is None:
-        return None
+        return False
     qq = (at.pub.month - 1) // 3 + at.rules.rel_quarter.get(qrel + "季度", 0)
-    return replace(p, y=at.pub.year + qq // 4, g=dict(p.g, q=str(qq % 4 + 1)))
+    p.y, p.g = at.pub.year + qq // 4, dict(p.g, q=str(qq % 4 + 1))
+    return True
 
 
-def _this_quarter(p: _Parts, at: _Where) -> _Parts | None:
+def _this_quarter(p: _Parts, at: _Where) -> bool:
     """本季度: the publication date's quarter (none without one, even after 今年)."""
     if not p.g.get("qthis"):
-        return p
+        return True
     if at.pub is None:
-        return None
-    return replace(p, g=dict(p.g, q=str((at.pub.month - 1) // 3 + 1)))
+        return False
+    p.g = dict(p.g, q=str((at.pub.month - 1) // 3 + 1))
+    return True
 
 
-def _first_months(p: _Parts, at: _Where) -> _Parts | None:
+def _first_months(p: _Parts, at: _Where) -> bool:
     """前三个月: months 1 to *n*."""
     if not p.g.get("mn"):
-        return p
+        return True
     n = _int(p.g["mn"])
     if n is None or not 1 <= n <= 12:
-        return None
-    return replace(p, g=dict(p.g, m="1", m2=str(n)), m=1)
+        return False
+    p.g, p.m = dict(p.g, m="1", m2=str(n)), 1
+    return True
 
 
 def _day_alone(day: int, at: _Where) -> Draft | None:
@@ -313,42 +314,46 @@ def _day_alone(day: int, at: _Where) -> Draft | None:
     return _draft(at.c, iso, "day", iso, iso)
 
 
-def _relative_year(p: _Parts, at: _Where) -> _Parts | None:
+def _relative_year(p: _Parts, at: _Where) -> bool:
     """今年, 去年: the publication year moved (none without a publication date)."""
     rel = p.g.get("rel")
     if rel is None:
-        return p
+        return True
     if at.pub is None:
-        return None  # 今年 with no publication date is not a fact
-    return replace(p, y=at.pub.year + at.rules.rel_year.get(rel, 0))
+        return False  # 今年 with no publication date is not a fact
+    p.y = at.pub.year + at.rules.rel_year.get(rel, 0)
+    return True
 
 
-def _relative_month(p: _Parts, at: _Where) -> _Parts | None:
+def _relative_month(p: _Parts, at: _Where) -> bool:
     """上月, 本月: the publication month moved; 去年本月十日 moves the year first."""
     relm = p.g.get("relm")
     if relm is None:
-        return p
+        return True
     if at.pub is None:
-        return None
+        return False
     mm = at.pub.month - 1 + at.rules.rel_month.get(relm, 0)
     base = p.y if p.y is not None else at.pub.year
-    return replace(p, y=base + mm // 12, m=mm % 12 + 1)
+    p.y, p.m = base + mm // 12, mm % 12 + 1
+    return True
 
 
-def _year_of_a_month(p: _Parts, at: _Where) -> _Parts:
+def _year_of_a_month(p: _Parts, at: _Where) -> bool:
     """2月24日, 6月底: the year the time base gives a year-less month (timebase.resolve_year);
     without a publication date the date stays partial."""
     if p.y is not None or p.m is None:
-        return p
+        return True
     if at.pub is None:
-        return replace(p, resolved=False)
+        p.resolved = False
+        return True
     g, c, text = p.g, at.c, at.text
     # a span of months (1—11月) is placed by its end: the latest that is over, in January
     # last year's (unless marked ahead)
     m_end = _int(g.get("m2")) if p.day is None and g.get("m2") and not g.get("d2") else None
-    y = resolve_year(m_end or p.m, None if m_end else p.day, at.pub, future_marked(at.rules, text, c.start),
-                     is_deadline(at.rules, text, c.start, c.end))
-    return replace(p, y=y)
+    p.y = resolve_year(m_end or p.m, None if m_end else p.day, at.pub, future_marked(at.rules, text, c.start),
+                       is_deadline(at.rules, text, c.start, c.end))
+    return True
+
 
 
 # ---------------------------------------------------------------- one function per shape
