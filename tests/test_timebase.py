@@ -205,3 +205,14 @@ def test_metadata_gives_the_document_fields_and_evidence() -> None:
                       (meta.author, meta.author_evidence)):
         assert ev is not None and raw[ev.start:ev.end] == ev.text == value
     assert META("正文只有一行，没有标题。") == Metadata()
+
+
+@pytest.mark.parametrize("lexicon, entry", [
+    ("year_part", {"年尾": "12-13"}), ("month_part", {"月尾": "21-32"}), ("month_part", {"月尾": "late"}),
+    ("duration_unit", {"旬": "decade"}),
+])
+def test_time_rules_reject_an_entry_out_of_range(lexicon: str, entry: dict[str, str]) -> None:
+    pset = get_patterns()
+    bad = dataclasses.replace(pset, lexicons=dict(pset.lexicons, **{lexicon: dict(pset.lexicons[lexicon], **entry)}))
+    with pytest.raises(PatternError, match=f"{lexicon}.*{next(iter(entry))}"):
+        compile_time_rules(bad)

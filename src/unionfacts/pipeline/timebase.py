@@ -5,7 +5,9 @@ occurrence on or before the publication date, unless the text marks it as ahead 
 marker (将, 将于, 拟, 计划, 预计, 定于, 要在, 需在, 应于) just before the date, or a plan or
 deadline verb (要求, 确保, 力争, 争取, 务必) earlier in its clause — then the nearest occurrence on
 or after it. A deadline (6月底前完成) lies ahead unless it passed within the last quarter or its
-clause says it is met (已). Without a publication date nothing is resolved: the value stays partial
+clause says it is met (已). These words are lexicons of ``patterns/time_words.yaml``
+(``future_marker``, ``future_clause``, ``deadline_after``, ``deadline_met``) that a user pack
+extends; :func:`compile_time_rules` compiles them once per pattern set. Without a publication date nothing is resolved: the value stays partial
 (``--02-24``) and relative years (今年) are not facts. Nothing ever falls back to today's date.
 """
 
@@ -120,13 +122,17 @@ def _ints(pset: PatternSet, name: str) -> dict[str, int]:
     return out
 
 
-def _span(name: str, word: str, value: str) -> tuple[int, int | None]:
-    """``'21-'`` → (21, None), ``'1-10'`` → (1, 10)."""
+def _span(name: str, word: str, value: str, top: int) -> tuple[int, int | None]:
+    """``'21-'`` → (21, None), ``'1-10'`` → (1, 10): a first and last day or month, each at
+    most ``top``; no last is the last of the month (or the first again, for months)."""
     lo, _, hi = value.partition("-")
     try:
-        return int(lo), int(hi) if hi else None
+        first, last = int(lo), int(hi) if hi else None
     except ValueError:
-        raise PatternError(f"lexicon {name!r}: {word!r} needs 'first-last', not {value!r}") from None
+        first, last = 0, None
+    if not 1 <= first <= (last if last is not None else top) <= top:
+        raise PatternError(f"lexicon {name!r}: {word!r} needs 'first-last' within 1-{top}, not {value!r}")
+    return first, last
 
 
 def _duration_units(pset: PatternSet) -> dict[str, tuple[str, str]]:
@@ -142,7 +148,7 @@ def _duration_units(pset: PatternSet) -> dict[str, tuple[str, str]]:
 def _year_parts(pset: PatternSet) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
     for word, value in _lexicon(pset, "year_part").items():
-        lo, hi = _span("year_part", word, value)
+        lo, hi = _span("year_part", word, value, 12)
         out[word] = (lo, lo if hi is None else hi)
     return out
 
@@ -163,7 +169,7 @@ def compile_time_rules(pset: PatternSet) -> TimeRules:
         as_of=as_of, as_of_reach=max(map(len, as_of)),
         afternoon=frozenset(_lexicon(pset, "afternoon")),
         duration_units=_duration_units(pset),
-        month_parts={w: _span("month_part", w, v) for w, v in _lexicon(pset, "month_part").items()},
+        month_parts={w: _span("month_part", w, v, 31) for w, v in _lexicon(pset, "month_part").items()},
         year_parts=_year_parts(pset),
         labeled=regex.compile(alt("published_label") + r"\s?[】\]]?\s?[:：]?\s?" + HEADER_DATE),
         dateline=regex.compile(alt("dateline_source")
