@@ -133,6 +133,8 @@ class _Parts:
 
 
 class _Value(NamedTuple):
+    """A date's ISO 8601 value, its granularity and its first and last day (when resolved)."""
+
     value: str
     granularity: str
     first: str | None = None
@@ -141,6 +143,7 @@ class _Value(NamedTuple):
 
 
 def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
+    """Relative days and decades stand apart; every other date is placed, then shaped."""
     g = c.groups
     at = _Where(c, text, pub_date(published), rules)
     if g.get("relday"):
@@ -157,6 +160,7 @@ def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> D
 
 
 def _finish(p: _Parts, v: _Value, at: _Where) -> Draft:
+    """The draft of a shaped date, marked ``as_of`` after 截至 (the date a state is given for)."""
     c, text = at.c, at.text
     extra: dict[str, object] = {"granularity": v.granularity, "first": v.first, "last": v.last,
                                 "resolved": v.resolved}
