@@ -369,8 +369,8 @@ t0 = T()
 import unionfacts
 from unionfacts.io.sinks import jsonl_lines
 t1 = T()
-from unionfacts.rules.packs import get_patterns
-get_patterns()
+from unionfacts.extractor import default_extractor
+default_extractor()
 t2 = T()
 text = open(sys.argv[1], encoding="utf-8").read()
 t3 = T()
@@ -588,7 +588,7 @@ def _label(key) -> str:
 def _top(st: pstats.Stats, sort: str, n: int) -> list[dict]:
     total = st.total_tt or 1e-12
     rows = []
-    for key, (cc, nc, tt, ct, _callers) in st.stats.items():
+    for key, (_cc, nc, tt, ct, _callers) in st.stats.items():
         rows.append((ct if sort == "cumulative" else tt, key, nc, tt, ct))
     rows.sort(key=lambda r: r[0], reverse=True)
     return [{"function": _label(k), "calls": nc, "tottime_s": round(tt, 3), "cumtime_s": round(ct, 3),
@@ -598,21 +598,21 @@ def _top(st: pstats.Stats, sort: str, n: int) -> list[dict]:
 
 # Stage entry points: (path suffix, function) → stage name.
 _STAGES = [
-    ("unionfacts/api.py", "extract_document", "extract_document (all)"),
-    ("unionfacts/timebase.py", "detect_metadata", "detect_metadata (header)"),
-    ("unionfacts/normalize.py", "__call__", "Normalizer.__call__ (all calls)"),
-    ("unionfacts/normalize.py", "to_simplified", "  to_simplified (OpenCC)"),
-    ("unionfacts/candidates.py", "find_candidates", "find_candidates (rules at anchors)"),
-    ("unionfacts/candidates.py", "anchors", "  anchors (figure anchor scan)"),
-    ("unionfacts/candidates.py", "_matches", "  _matches (vetoes, scan: full rules)"),
-    ("unionfacts/parse.py", "build_numeric", "build_numeric"),
-    ("unionfacts/dates.py", "build_time", "build_time"),
-    ("unionfacts/resolve.py", "select", "select (overlaps, vetoes)"),
-    ("unionfacts/resolve.py", "apply_context", "apply_context (qualifiers, per)"),
-    ("unionfacts/api.py", "_to_fact", "_to_fact (raw span, model)"),
-    ("unionfacts/subjects.py", "find_subject", "find_subject (api._subjects)"),
-    ("unionfacts/output.py", "jsonl_lines", "jsonl_lines (records + JSON)"),
-    ("unionfacts/output.py", "fact_records", "  fact_records (read from the models)"),
+    ("unionfacts/extractor.py", "extract_document", "extract_document (all)"),
+    ("unionfacts/pipeline/timebase.py", "detect_metadata", "detect_metadata (header)"),
+    ("unionfacts/pipeline/normalize.py", "__call__", "Normalizer.__call__ (all calls)"),
+    ("unionfacts/pipeline/normalize.py", "to_simplified", "  to_simplified (OpenCC)"),
+    ("unionfacts/pipeline/candidates.py", "find_candidates", "find_candidates (rules at anchors)"),
+    ("unionfacts/pipeline/candidates.py", "anchors", "  anchors (figure anchor scan)"),
+    ("unionfacts/pipeline/candidates.py", "_matches", "  _matches (vetoes, scan: full rules)"),
+    ("unionfacts/pipeline/builders.py", "build_numeric", "build_numeric"),
+    ("unionfacts/pipeline/dates.py", "build_time", "build_time"),
+    ("unionfacts/pipeline/resolve.py", "select", "select (overlaps, vetoes)"),
+    ("unionfacts/pipeline/resolve.py", "apply_context", "apply_context (qualifiers, per)"),
+    ("unionfacts/extractor.py", "_to_fact", "_to_fact (raw span, model)"),
+    ("unionfacts/pipeline/subjects.py", "find_subject", "find_subject (Extractor._subjects)"),
+    ("unionfacts/io/sinks.py", "jsonl_lines", "jsonl_lines (records + JSON)"),
+    ("unionfacts/io/sinks.py", "fact_records", "  fact_records (read from the models)"),
 ]
 
 
@@ -635,7 +635,7 @@ def profile_unionfacts(docs, out_dir: Path, top: int) -> dict:
     total = st.total_tt or 1e-12
     stages = []
     for suffix, func, name in _STAGES:
-        for key, (cc, nc, tt, ct, _c) in st.stats.items():
+        for key, (_cc, nc, _tt, ct, _c) in st.stats.items():
             if key[2] == func and key[0].replace(os.sep, "/").endswith(suffix):
                 stages.append({"stage": name, "calls": nc, "cumtime_s": round(ct, 3),
                                "pct_of_total": round(100 * ct / total, 1)})
@@ -692,14 +692,14 @@ def rule_costs(docs, top: int) -> dict:
     """Seconds spent in each rule's regex during an end-to-end pass (whatever the scan strategy).
 
     Each ``Rule.regex`` of the built-in pattern set is swapped for a timing proxy for the pass,
-    then put back. Reads unionfacts internals (``get_patterns().rules``); if they change shape
+    then put back. Reads unionfacts internals (``default_extractor().patterns.rules``); if they change shape
     the section is skipped, not the benchmark.
     """
     import unionfacts
     from unionfacts.io.sinks import jsonl_lines
-    from unionfacts.rules.packs import get_patterns
+    from unionfacts.extractor import default_extractor
 
-    pset = get_patterns()
+    pset = default_extractor().patterns
     originals = [(r, r.regex) for r in pset.rules]
     proxies = []
     try:

@@ -75,7 +75,9 @@ def test_json_round_trip_keeps_decimals_as_plain_strings():
 
 def test_models_are_frozen():
     (f,) = extract("12个")
-    with pytest.raises(Exception):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="frozen"):
         f.value = Decimal(1)  # type: ignore[misc]
 
 

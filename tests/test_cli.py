@@ -16,7 +16,8 @@ import pytest
 
 from unionfacts import cli
 from unionfacts import extractor as api
-from unionfacts.io.sinks import jsonl_lines
+from unionfacts.io import sources
+from unionfacts.io.sinks import jsonl_lines, render_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -165,14 +166,14 @@ def test_given_encoding_that_does_not_fit_is_an_error(tmp_path, capsys):
 
 
 def test_decode_unit_behaviour():
-    assert cli.decode(b"a\r\nb\rc") == "a\r\nb\rc"
-    assert cli.decode(b"\xef\xbb\xbfabc") == "abc"
-    assert cli.decode("abc".encode("utf-16")) == "abc"
-    assert cli.decode("\ufeffabc".encode("utf-16")) == "\ufeffabc"  # only the first mark is a BOM
-    assert cli.decode(b"") == ""
-    assert cli.decode(SHORT_TRAD.encode("big5"), "x", "big5") == SHORT_TRAD
+    assert sources.decode(b"a\r\nb\rc") == "a\r\nb\rc"
+    assert sources.decode(b"\xef\xbb\xbfabc") == "abc"
+    assert sources.decode("abc".encode("utf-16")) == "abc"
+    assert sources.decode("\ufeffabc".encode("utf-16")) == "\ufeffabc"  # only the first mark is a BOM
+    assert sources.decode(b"") == ""
+    assert sources.decode(SHORT_TRAD.encode("big5"), "x", "big5") == SHORT_TRAD
     with pytest.raises(ValueError, match="cannot decode as nope: unknown encoding"):
-        cli.decode(b"abc", "x", "nope")
+        sources.decode(b"abc", "x", "nope")
 
 
 # --------------------------------------------------------------------------- JSON Lines
@@ -335,14 +336,14 @@ def test_json_format_is_one_valid_document_list_even_with_errors(tmp_path, capsy
 
 
 def test_internal_error_in_one_document_is_reported_and_the_rest_written(tmp_path, capsys, monkeypatch):
-    real = api.extract_document
+    real = api.Extractor.extract_document
 
-    def flaky(text, doc_id="", **kw):
+    def flaky(self, text, doc_id="", *a, **kw):
         if doc_id == "boom":
             raise RuntimeError("kaput")
-        return real(text, doc_id=doc_id, **kw)
+        return real(self, text, doc_id, *a, **kw)
 
-    monkeypatch.setattr(api, "extract_document", flaky)
+    monkeypatch.setattr(api.Extractor, "extract_document", flaky)
     a = write(tmp_path / "a.txt", SEED_TEXTS[0])
     boom = write(tmp_path / "boom.txt", "投入4.9亿元")
     c = write(tmp_path / "c.txt", SEED_TEXTS[1])
@@ -372,14 +373,14 @@ def test_output_file_is_complete_and_no_temp_file_is_left(tmp_path, capsys):
 
 def test_error_mid_run_with_output_file_leaves_it_complete(tmp_path, capsys, monkeypatch):
     """One document's extraction raises: OUT holds every other document's facts, whole."""
-    real = api.extract_document
+    real = api.Extractor.extract_document
 
-    def flaky(text, doc_id="", **kw):
+    def flaky(self, text, doc_id="", *a, **kw):
         if doc_id == SEED_PATHS[2].stem:
             raise RuntimeError("kaput")
-        return real(text, doc_id=doc_id, **kw)
+        return real(self, text, doc_id, *a, **kw)
 
-    monkeypatch.setattr(api, "extract_document", flaky)
+    monkeypatch.setattr(api.Extractor, "extract_document", flaky)
     out_path = tmp_path / "facts.jsonl"
     code, out, err = run(["extract", *SEED_PATHS, "-o", out_path], capsys)
     assert code == 1 and out == ""
@@ -392,16 +393,16 @@ def test_error_mid_run_with_output_file_leaves_it_complete(tmp_path, capsys, mon
 @pytest.mark.parametrize("existing", [None, "old content\n"])
 def test_interrupted_run_never_leaves_a_half_written_output(tmp_path, capsys, monkeypatch, existing):
     """Interrupted after the first document: OUT is absent (or untouched), no temp file."""
-    real = api.extract_document
+    real = api.Extractor.extract_document
     calls = []
 
-    def interrupted(text, doc_id="", **kw):
+    def interrupted(self, text, doc_id="", *a, **kw):
         calls.append(doc_id)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(text, doc_id=doc_id, **kw)
+        return real(self, text, doc_id, *a, **kw)
 
-    monkeypatch.setattr(api, "extract_document", interrupted)
+    monkeypatch.setattr(api.Extractor, "extract_document", interrupted)
     out_path = tmp_path / "facts.jsonl"
     if existing is not None:
         out_path.write_text(existing, encoding="utf-8")
@@ -431,14 +432,14 @@ def test_write_failure_is_reported_and_leaves_no_temp_file(tmp_path, capsys, mon
 def test_facts_are_written_as_each_document_finishes(tmp_path, monkeypatch):
     stdout = io.StringIO()
     monkeypatch.setattr(sys, "stdout", stdout)
-    real = api.extract_document
+    real = api.Extractor.extract_document
     seen_before: dict[str, str] = {}
 
-    def spy(text, doc_id="", **kw):
+    def spy(self, text, doc_id="", *a, **kw):
         seen_before[doc_id] = stdout.getvalue()
-        return real(text, doc_id=doc_id, **kw)
+        return real(self, text, doc_id, *a, **kw)
 
-    monkeypatch.setattr(api, "extract_document", spy)
+    monkeypatch.setattr(api.Extractor, "extract_document", spy)
     assert cli.main(["extract", *map(str, SEED_PATHS[:3])]) == 0
     first, second, third = (p.stem for p in SEED_PATHS[:3])
     assert seen_before[first] == ""
@@ -482,12 +483,11 @@ def test_parallel_results_are_pulled_lazily():
     def sources():
         for i in range(10_000):
             consumed.append(i)
-            yield cli.Source(f"d{i}", "共3个", None, f"d{i}")
+            yield api.Source(f"d{i}", "共3个", None, f"d{i}")
 
-    cfg = cli._Settings("jsonl", None, ())
-    results = cli._results_parallel(sources(), cfg, jobs=2)
-    src, ok, out = next(results)
-    assert (src.doc, ok) == ("d0", True) and json.loads(out)["text"] == "3个"
+    results = api.Extractor().map(sources(), render_jsonl, jobs=2)
+    src, out = next(results)
+    assert src.doc == "d0" and json.loads(out)["text"] == "3个"
     assert len(consumed) <= 5 * 32
     results.close()
 
@@ -495,14 +495,14 @@ def test_parallel_results_are_pulled_lazily():
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
                     reason="needs workers forked with the monkeypatched library")
 def test_a_worker_that_dies_costs_only_its_document(tmp_path, capsys, monkeypatch):
-    real = api.extract_document
+    real = api.Extractor.extract_document
 
-    def deadly(text, doc_id="", **kw):
+    def deadly(self, text, doc_id="", *a, **kw):
         if doc_id == "kill":
             os._exit(3)
-        return real(text, doc_id=doc_id, **kw)
+        return real(self, text, doc_id, *a, **kw)
 
-    monkeypatch.setattr(api, "extract_document", deadly)
+    monkeypatch.setattr(api.Extractor, "extract_document", deadly)
     rows = [{"id": f"d{i}", "text": f"共{i}个县"} for i in range(6)]
     rows.insert(3, {"id": "kill", "text": "共9个县"})
     jl = write(tmp_path / "docs.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from unionfacts import extract_document
+from unionfacts.extractor import default_extractor
 from unionfacts.pipeline import lists as enumerations
 from unionfacts.cli import main
 from unionfacts.models import Document
@@ -337,10 +338,9 @@ def test_long_text_is_fast():
 
     raw = SEED_003.read_text(encoding="utf-8") * 100
     doc = extract_document(raw)
-    from unionfacts.extractor import _normalizer
     pset = get_patterns()
-    norm = _normalizer(pset)(raw)
+    norm = default_extractor().normalize(raw)
     t0 = time.perf_counter()
-    enums = enumerations.find_enumerations(norm, doc.facts, pset)
+    enums = enumerations.find_enumerations(norm, doc.facts, enumerations.compile_list_rules(pset))
     assert time.perf_counter() - t0 < 2.0
     assert len(enums) == 100 and all(e.agrees for e in enums)

@@ -1,8 +1,8 @@
-from unionfacts.extractor import _normalizer
+from unionfacts.extractor import default_extractor
 from unionfacts.pipeline.normalize import fold, raw_view
 from unionfacts.rules.packs import get_patterns
 
-NORM = _normalizer(get_patterns())
+NORM = default_extractor().normalize
 
 
 def test_fold_keeps_length_and_converts_script_and_width():

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from unionfacts import extract
 from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, plain
 
 
@@ -45,3 +46,35 @@ def test_parse_scaled_with_separate_scale():
     assert parse_scaled("500", "万") == Decimal("5000000")
     assert parse_scaled("2.5", "万") == Decimal("25000")
     assert parse_scaled("x", "万") is None
+
+
+@pytest.mark.parametrize("text,value", [
+    ("廿三万", "230000"), ("卅", "30"), ("卌", "40"), ("廿", "20"), ("卅一", "31"),
+    ("三点五万", "35000"), ("一点五亿", "150000000"), ("十二点零五万", "120500"),
+    ("负三点五万", "-35000"),
+])
+def test_twenty_thirty_forty_and_chinese_decimals_with_a_scale(text, value):
+    assert plain(parse_number(text)) == value
+
+
+@pytest.mark.parametrize("bad", ["廿十", "二廿", "三点五万万", "三点五万三", "点五万"])
+def test_malformed_twenties_and_scaled_decimals_give_none(bad):
+    assert parse_number(bad) is None
+
+
+def _figures(text):
+    return [(f.text, f.kind, str(f.value)) for f in extract(text)]
+
+
+@pytest.mark.parametrize("text,figures", [
+    ("捐款1万600元", [("1万600元", "money", "10600")]),
+    ("5亿1万4千6百元", [("5亿1万4千6百元", "money", "500014600")]),
+    ("廿三万人次", [("廿三万人次", "count", "230000")]),
+    ("历时卅年", [("卅年", "duration", "P30Y")]),
+    ("2024年5月廿一日", [("2024年5月廿一日", "date", "2024-05-21")]),
+    ("2023年1万600元", [("2023年", "date", "2023"), ("1万600元", "money", "10600")]),
+    ("1万、600元", [("600元", "money", "600")]),
+    ("捐款3万5元", []),  # 30005 or 35000? no figure rather than 5元
+])
+def test_positional_mixtures_and_twenties_end_to_end(text, figures):
+    assert _figures(text) == figures

@@ -35,6 +35,9 @@ def test_wheel_carries_the_pack_and_loads_it(tmp_path):
     names = zipfile.ZipFile(whl).namelist()
     yamls = sorted(n for n in names if n.startswith("unionfacts/_patterns/") and n.endswith(".yaml"))
     assert {Path(n).name for n in yamls} == {p.name for p in (ROOT / "patterns").glob("*.yaml")}
+    # the product only: types for its users, no tools, tests or benchmark
+    assert "unionfacts/py.typed" in names
+    assert not [n for n in names if n.startswith(("tools/", "tests/", "bench/")) or n.endswith("conformance.py")]
     target = tmp_path / "site"
     zipfile.ZipFile(whl).extractall(target)
     code = ("import unionfacts, unionfacts.rules.packs as p; from pathlib import Path;"

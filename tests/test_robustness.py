@@ -20,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from unionfacts import Extractor
 import regex
 
 from unionfacts import PatternError, extract, extract_document
@@ -415,8 +417,9 @@ def test_catastrophic_user_pattern_is_stopped_with_an_error_naming_the_rule(tmp_
     the error must say which rule of which file to fix."""
     pack = _pack(tmp_path, "catastrophic", CATASTROPHIC)
     with pytest.raises(PatternError) as ei:
-        extract(CATASTROPHIC_TEXT, extra_patterns=[pack])
+        Extractor([pack], match_timeout=0.2).extract(CATASTROPHIC_TEXT)  # a short timeout: a fast test
     assert "count.catastrophic" in str(ei.value) and "rules.yaml" in str(ei.value)
+    assert "0.2 s" in str(ei.value)
 
 
 def test_nothing_raises_on_seed_content_with_hostile_noise(capsys, caplog):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from unionfacts.rules.packs import get_patterns
 from unionfacts.rules.check import iter_cases, run_case
+from unionfacts.rules.packs import get_patterns
 
 CASES = list(iter_cases(get_patterns()))
 
@@ -29,3 +29,14 @@ def test_every_rule_has_examples_and_fact_rules_have_negatives():
         assert rule.spec.examples, f"{rule.id} has no examples"
         if rule.kind in ("money", "count", "percent", "measure", "duration") and rule.spec.priority <= 0:
             assert rule.spec.not_, f"{rule.id} has no negative examples"
+
+
+def test_builtin_rules_load_trusted_with_checked_fields():
+    # the built-in pack alone: every rule is the tested one (anchor scan, no timeout), and
+    # its fields are the kind's own (a switch set to 'false' would be dropped at load)
+    from unionfacts.rules.packs import FIELDS
+
+    for rule in get_patterns().rules:
+        assert rule.builtin and not rule.user_macros, rule.id
+        assert set(rule.fields) <= set(FIELDS[rule.kind]), rule.id
+        assert rule.fields == dict(rule.spec.fields), rule.id

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from unionfacts import PatternError, extract, extract_document
-from unionfacts.extractor import _normalizer
+from unionfacts.extractor import default_extractor
 from unionfacts.pipeline.metadata import Metadata, find_metadata
 from unionfacts.pipeline.timebase import compile_time_rules, parse_published
 from unionfacts.rules.packs import get_patterns
@@ -19,7 +19,7 @@ RULES = compile_time_rules(get_patterns())
 
 
 def META(text: str) -> Metadata:
-    return find_metadata(text, _normalizer(get_patterns())(text), RULES)
+    return find_metadata(text, default_extractor().normalize(text), RULES)
 
 
 @pytest.mark.parametrize("name,published,evidence", [
@@ -86,6 +86,9 @@ def test_year_less_dates_stay_partial_without_a_publication_date() -> None:
     ("各地于12月31日前上报，10月底前完成建设", "2024-05-20", ["2024-12-31", "2024-10-21/2024-10-31"]),
     ("各地于6月30日前完成验收", "2024-08-10", ["2024-06-30"]),
     ("7月1日前后", "2024-05-20", ["2023-07-01"]),
+    # a colon joins a deadline label to its date; a clause break ends the label's reach
+    ("报名截止时间：3月5日", "2024-12-20", ["2025-03-05"]),
+    ("报名截止，3月5日开班", "2024-12-20", ["2024-03-05"]),
     # the end of an activity follows its start
     ("夏送清凉活动从6月中旬持续至9月上旬", "2024-07-25", ["2024-06-11/2024-06-20", "2024-09-01/2024-09-10"]),
     ("冬季行动从12月1日持续到2月底", "2024-01-10", ["2023-12-01", "2024-02-21/2024-02-29"]),

@@ -449,7 +449,7 @@ def _money_scope(case: dict, item: dict) -> str | None:
     if case["file"].startswith("duckling") and _CENTS_ONLY.search(t) and not item["unit"]:
         return "money:cents-only"
     if item.get("value") is None and not (item.get("extra") or _EMPTY).get("value_range") \
-            and not case["file"] in ("jionlp_money_extract", "recognizers_zh_currency"):
+            and case["file"] not in ("jionlp_money_extract", "recognizers_zh_currency"):
         return "num:no-value"
     return None
 

@@ -3,15 +3,19 @@
 >>> from unionfacts import extract
 >>> [(f.kind, str(f.value), f.unit) for f in extract("投入资金不低于4.9亿元")]
 [('money', '490000000', 'CNY')]
+
+``Extractor`` compiles the rule packs once and runs them over any number of texts, in threads
+or (``Extractor.pipe``) worker processes; ``extract``/``extract_document`` use a default one.
 """
 
-from unionfacts.extractor import extract, extract_document, json_schema
 from unionfacts.errors import PatternError, UnionfactsError
+from unionfacts.extractor import (Extractor, Failure, Source, extract, extract_document,
+                                  json_schema)
 from unionfacts.models import Count, Date, Document, Duration, Fact, Measure, Money, Percent
-from unionfacts.rules.packs import load_patterns
 
 __all__ = [
-    "Count", "Date", "Document", "Duration", "Fact", "Measure", "Money", "PatternError",
-    "Percent", "UnionfactsError", "extract", "extract_document", "json_schema", "load_patterns",
+    "Count", "Date", "Document", "Duration", "Extractor", "Fact", "Failure", "Measure", "Money",
+    "PatternError", "Percent", "Source", "UnionfactsError", "extract", "extract_document",
+    "json_schema",
 ]
 __version__ = "0.1.0"

@@ -46,7 +46,6 @@ or ``evaluate_paths("gold.jsonl", ["docs/"])`` to extract and score in one go.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import os
@@ -55,7 +54,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from unionfacts.errors import PatternError, UnionfactsError
 
@@ -66,7 +65,7 @@ _OPTIONAL = ("text", "unit", "qualifier", "subject")
 
 __all__ = [
     "FactRecord", "PRF", "RecordError", "Report", "Scores", "char_f1", "evaluate_paths",
-    "evaluate_predictions", "load_gold", "load_records", "match", "run_evaluate", "values_equal",
+    "evaluate_predictions", "load_gold", "load_records", "match", "values_equal",
 ]
 
 
@@ -106,7 +105,7 @@ class FactRecord:
     line: int = 0
     """Line in the file it came from (or position in the input sequence), from 1; 0 if unknown."""
 
-    def to_dict(self, texts: Mapping[str, str] | None = None) -> dict:
+    def to_dict(self, texts: Mapping[str, str] | None = None) -> dict[str, Any]:
         d = {"doc": self.doc, "start": self.start, "end": self.end, "kind": self.kind,
              "text": self.surface(texts), "value": self.value, "unit": self.unit,
              "qualifier": self.qualifier, "subject": self.subject, "line": self.line}
@@ -122,7 +121,7 @@ class FactRecord:
         return raw[self.start:self.end] if raw is not None else ""
 
 
-def _check_record(obj: object, is_gold: bool, err: dict) -> FactRecord | None:
+def _check_record(obj: object, is_gold: bool, err: dict[str, Any]) -> FactRecord | None:
     """Validate one decoded record; None for a prediction whose kind is outside the taxonomy."""
 
     def fail(message: str) -> RecordError:
@@ -161,7 +160,7 @@ def _check_record(obj: object, is_gold: bool, err: dict) -> FactRecord | None:
                       line=err.get("line") or 0, **extra)
 
 
-def _read_text(path: str | os.PathLike, role: str) -> str:
+def _read_text(path: str | os.PathLike[str], role: str) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -175,8 +174,8 @@ def _read_text(path: str | os.PathLike, role: str) -> str:
     return text
 
 
-def load_records(path: str | os.PathLike, *, is_gold: bool = True,
-                 ignored: Counter | None = None) -> list[FactRecord]:
+def load_records(path: str | os.PathLike[str], *, is_gold: bool = True,
+                 ignored: Counter[str] | None = None) -> list[FactRecord]:
     """Read a JSONL fact file; raise ``RecordError`` naming file and line at the first bad line.
 
     Blank lines are skipped. Prediction lines (``is_gold=False``) with a kind outside the
@@ -189,7 +188,7 @@ def load_records(path: str | os.PathLike, *, is_gold: bool = True,
     for number, raw_line in enumerate(io.StringIO(text, newline=None), start=1):
         if not raw_line.strip():
             continue
-        err = {"file": str(path), "line": number, "role": role}
+        err: dict[str, Any] = {"file": str(path), "line": number, "role": role}
         try:
             obj = json.loads(raw_line)
         except json.JSONDecodeError as exc:
@@ -203,12 +202,12 @@ def load_records(path: str | os.PathLike, *, is_gold: bool = True,
     return records
 
 
-def load_gold(path: str | os.PathLike) -> list[FactRecord]:
+def load_gold(path: str | os.PathLike[str]) -> list[FactRecord]:
     """The facts of a gold JSONL file, in file order (``RecordError`` on a malformed line)."""
     return load_records(path, is_gold=True)
 
 
-def _coerce(items: Iterable[Any], is_gold: bool, ignored: Counter) -> list[FactRecord]:
+def _coerce(items: Iterable[Any], is_gold: bool, ignored: Counter[str]) -> list[FactRecord]:
     """Dicts, ``FactRecord``s, or (for predictions) ``Document``s → validated records."""
     role = "gold" if is_gold else "prediction"
     out: list[FactRecord] = []
@@ -323,7 +322,7 @@ class PRF:
             f1 = 0.0
         return cls(tp, p, r, f1)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"tp": self.tp, "p": self.p, "r": self.r, "f1": self.f1}
 
 
@@ -366,7 +365,7 @@ class Scores:
     def subject_f1(self) -> float | None:
         return self.subject_sum / self.subject_n if self.subject_n else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "gold": self.gold,
             "pred": self.pred,
@@ -379,7 +378,7 @@ class Scores:
         }
 
 
-def _position(f: FactRecord) -> tuple:
+def _position(f: FactRecord) -> tuple[str, int, int, str]:
     return (f.doc, f.start, f.end, f.kind)
 
 
@@ -401,7 +400,7 @@ class Report:
     """Value-matched pairs whose units differ."""
     qualifier_mismatches: list[tuple[FactRecord, FactRecord]]
     """Value-matched pairs whose prediction gives a qualifier different from the gold one."""
-    ignored_kinds: Counter = field(default_factory=Counter)
+    ignored_kinds: Counter[str] = field(default_factory=Counter[str])
     """Predictions left out because their kind is outside the taxonomy, by kind."""
     ignored_other_doc: int = 0
     """Predictions left out because their document is not in the gold."""
@@ -435,14 +434,14 @@ class Report:
 
     # -- output -------------------------------------------------------------
 
-    def to_dict(self, show_errors: int | None = None) -> dict:
+    def to_dict(self, show_errors: int | None = None) -> dict[str, Any]:
         """JSON-ready report; error lists hold at most ``show_errors`` items (all when None)."""
         n = None if show_errors is None else max(0, show_errors)
 
-        def cut(items: list) -> list:
+        def cut(items: list[Any]) -> list[Any]:
             return items if n is None else items[:n]
 
-        def pairs(items: list[tuple[FactRecord, FactRecord]]) -> list[dict]:
+        def pairs(items: list[tuple[FactRecord, FactRecord]]) -> list[dict[str, Any]]:
             return [{"gold": g.to_dict(self.texts), "pred": p.to_dict(self.texts)} for g, p in cut(items)]
 
         return {
@@ -573,8 +572,8 @@ def evaluate_predictions(gold_records: Iterable[Any], pred_records: Iterable[Any
     (doc → raw text) adds context to the error listings. Raises ``RecordError`` for a
     malformed record.
     """
-    ignored_gold: Counter = Counter()
-    ignored: Counter = Counter()
+    ignored_gold: Counter[str] = Counter()
+    ignored: Counter[str] = Counter()
     golds = _coerce(gold_records, True, ignored_gold)
     preds = _coerce(pred_records, False, ignored)
     docs = sorted({g.doc for g in golds})
@@ -626,7 +625,7 @@ def evaluate_predictions(gold_records: Iterable[Any], pred_records: Iterable[Any
         false_hits.extend(p for i, p in enumerate(ps) if i not in hit_p)
         groups[key] = s
 
-    def by_gold(pair: tuple[FactRecord, FactRecord]) -> tuple:
+    def by_gold(pair: tuple[FactRecord, FactRecord]) -> tuple[str, int, int, str]:
         return _position(pair[0])
 
     return Report(
@@ -640,7 +639,7 @@ def evaluate_predictions(gold_records: Iterable[Any], pred_records: Iterable[Any
 
 def _text_warnings(golds: list[FactRecord], texts: Mapping[str, str]) -> list[str]:
     out = []
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     for g in golds:
         key = (g.doc, g.start, g.end, g.kind)
         if key in seen:
@@ -656,8 +655,8 @@ def _text_warnings(golds: list[FactRecord], texts: Mapping[str, str]) -> list[st
     return out
 
 
-def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
-                   extra_patterns: Iterable[str | os.PathLike] | None = None,
+def evaluate_paths(gold: str | os.PathLike[str], paths: list[str], *,
+                   extra_patterns: Iterable[str | os.PathLike[str]] | None = None,
                    encoding: str | None = None) -> Report:
     """Extract the gold's documents from ``paths`` (files or folders of ``*.txt``) and score them.
 
@@ -667,15 +666,15 @@ def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
     Both are reported in ``report.warnings``. Raises ``RecordError`` for a malformed gold file
     and ``PatternError`` for a broken rule pack.
     """
-    from unionfacts.extractor import extract_document
-    from unionfacts.cli import iter_sources
+    from unionfacts.extractor import default_extractor
     from unionfacts.io.sinks import fact_records
+    from unionfacts.io.sources import iter_sources
 
     golds = load_gold(gold)
     wanted = {g.doc for g in golds}
-    extra = list(extra_patterns or [])
+    ex = default_extractor(extra_patterns)
     texts: dict[str, str] = {}
-    preds: list[dict] = []
+    preds: list[dict[str, Any]] = []
     warnings: list[str] = []
     for src in iter_sources(list(paths), encoding=encoding, published=None):
         if src.doc not in wanted:
@@ -688,8 +687,7 @@ def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
             continue
         texts[src.doc] = src.text
         try:
-            doc = extract_document(src.text, doc_id=src.doc, published=src.published,
-                                   extra_patterns=extra)
+            doc = ex.extract_document(src.text, doc_id=src.doc, published=src.published)
         except PatternError:
             raise
         except (UnionfactsError, ValueError, TypeError, TimeoutError) as exc:
@@ -708,32 +706,3 @@ def evaluate_paths(gold: str | os.PathLike, paths: list[str], *,
     report.gold_path = str(gold)
     report.paths = [str(p) for p in paths]
     return report
-
-
-def run_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``unionfacts evaluate``: 0 when a report was written, 2 for a malformed or unusable gold
-    file, a broken rule pack, or when none of the gold documents is among the inputs."""
-    show = getattr(args, "show_errors", 20)
-    show = 20 if show is None else max(0, show)
-    try:
-        report = evaluate_paths(args.gold, list(args.paths), extra_patterns=args.patterns or [])
-    except RecordError as exc:
-        print(f"unionfacts evaluate: {exc}", file=err)
-        return 2
-    except PatternError as exc:
-        print(f"unionfacts evaluate: {exc}", file=err)
-        return 2
-    for w in report.warnings:
-        print(f"unionfacts evaluate: warning: {w}", file=err)
-    if not report.docs and not report.docs_missing:
-        print(f"unionfacts evaluate: gold file {args.gold} holds no facts", file=err)
-        return 2
-    if not report.docs:
-        print(f"unionfacts evaluate: none of the {len(report.docs_missing)} gold documents was found "
-              f"among {', '.join(args.paths)} (a document's id is its file name without .txt)", file=err)
-        return 2
-    if getattr(args, "json", False):
-        out.write(json.dumps(report.to_dict(show), ensure_ascii=False) + "\n")
-    else:
-        out.write(report.render(show))
-    return 0

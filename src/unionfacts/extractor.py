@@ -1,63 +1,124 @@
-"""The public entry points: ``extract`` and ``extract_document``. Wires the stages."""
+"""``Extractor``: everything compiled from a set of rule packs, and the entry points that run
+the pipeline stages with it.
+
+An ``Extractor`` is built once from its options (the built-in pack, user packs, the regex
+timeout for user rules) and owns every object compiled from them: the normaliser, the anchor
+scan plan, the context and subject rules, the list-of-measures data. Nothing in it changes
+after construction, so one instance serves any number of threads; ``pipe`` runs it in worker
+processes, each of which builds its own copy from the same options.
+
+The module-level ``extract``/``extract_document`` use a default instance (one per distinct set
+of user packs).
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
-from unionfacts.pipeline.candidates import Candidate, find_candidates, scan_full
-from unionfacts.pipeline.dates import build_time
-from unionfacts.rules.fastre import fast
-from unionfacts.models import (KINDS, Count, Date, Document, Duration, Measure, Money, Percent,
-                     constructor)
-from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
+from unionfacts.errors import UnionfactsError
+from unionfacts.models import (KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
+                               Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
-from unionfacts.rules.packs import PatternSet, get_patterns
-from unionfacts.pipeline.resolve import apply_context, join_date_spans, select
-from unionfacts.pipeline.subjects import find_subject
+from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
+from unionfacts.pipeline.dates import build_time
+from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
+from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
+from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rules, join_date_spans, select
+from unionfacts.pipeline.subjects import SubjectRules, assign_subjects, compile_subject_rules
 from unionfacts.pipeline.metadata import find_metadata
 from unionfacts.pipeline.timebase import TimeRules, compile_time_rules, parse_published
+from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, load_patterns
 
 log = logging.getLogger(__name__)
 
 _MODELS = {"money": Money, "count": Count, "percent": Percent, "measure": Measure,
            "date": Date, "duration": Duration}
-_MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}
+_MAKE = {kind: constructor(cls) for kind, cls in _MODELS.items()}  # type: ignore[arg-type]
 _MAKE_DOCUMENT = constructor(Document)
-_COMPARE = ("比", "较", "由", "从")  # a base before the figure: 较去年, 由2020年的38%
-_CLAUSE_END = "，。；！？,;!?\n"
-_LIST_JOINERS = ("、", "和", "及", "与")
-_CHANGE_TO = ("至", "到")  # 提升至, 提高到: what follows is the new value of the same thing
-_CHANGE_MAX = 8
-# between a figure and the rate of its change: ，同比增长 / 比上年增加 / 较去年同期下降了
-_GROWTH = fast(r"[，,]?\s*(?:同比|环比|比上年|较上年|比去年|较去年|比上年同期|较上年同期|较去年同期|同期|分别)*"
-               r"(?:增长|增加|下降|减少|提高|上升|回落|降低|增幅|增速|降幅)了?(?:为|达到?)?")
-
-
-@functools.lru_cache(maxsize=16)
-def _normalizer(pset: PatternSet) -> Normalizer:
-    return Normalizer(list(pset.lexicon("junk")), dict(pset.lexicon("spun")), pset.macros["GLOSS"],
-                      dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
-
-
-@functools.lru_cache(maxsize=16)
-def _time_rules(pset: PatternSet) -> TimeRules:
-    return compile_time_rules(pset)
-
-
 #: Chrome rules whose spans hold other articles' headlines and dates: no title or date of this one.
 _CHROME_RULES = ("veto.related-block", "veto.prev-next")
 
-
-@functools.lru_cache(maxsize=16)
-def _chrome_rules(pset: PatternSet) -> tuple:
-    return tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
+T = TypeVar("T")
 
 
-def _patterns(extra_patterns: Iterable[str | Path] | None) -> PatternSet:
-    return get_patterns(tuple(extra_patterns or ()))
+# ------------------------------------------------------------------------------- inputs
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One document to extract: its id, text, publication date and where it came from.
+
+    A source that could not be read carries ``error`` (and no text); ``pipe`` reports it as a
+    ``Failure`` in its place in the output, so the other inputs are never lost.
+    """
+
+    doc: str
+    text: str | None
+    published: str | None = None
+    label: str = ""
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document that could not be read or extracted, in its place in ``pipe``'s output."""
+
+    source: Source
+    error: str
+
+    @property
+    def doc(self) -> str:
+        return self.source.doc
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return f"a rule pattern timed out on this text (catastrophic regex in a rule pack?): {exc}"
+    if isinstance(exc, (UnionfactsError, ValueError, TypeError)):
+        return str(exc)
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
+# ---------------------------------------------------------------------------- compiled rules
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """Everything built from one pattern set, once."""
+
+    patterns: PatternSet
+    normalizer: Normalizer
+    plan: ScanPlan
+    context: ContextRules
+    lists: ListRules
+    subjects: SubjectRules
+    chrome: tuple[Rule, ...]
+    time: TimeRules
+
+
+def _compile(pset: PatternSet) -> _Compiled:
+    normalizer = Normalizer(list(pset.lexicon("junk")), dict(pset.lexicon("spun")), pset.macros["GLOSS"],
+                            dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
+    chrome = tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
+    return _Compiled(pset, normalizer, scan_plan(pset), context_rules(pset), compile_list_rules(pset),
+                     compile_subject_rules(pset), chrome, compile_time_rules(pset))
+
+
+def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
+    if kinds is None:
+        return None
+    if isinstance(kinds, str):
+        raise TypeError(f"kinds must be a collection of kind names, not the string {kinds!r}")
+    ks = frozenset(kinds)
+    bad = ks - set(KINDS)
+    if bad:
+        raise ValueError(f"unknown kind(s): {', '.join(sorted(bad))}; known: {', '.join(KINDS)}")
+    return ks
 
 
 def _check_text(text: object) -> str:
@@ -66,101 +127,180 @@ def _check_text(text: object) -> str:
     return text
 
 
-def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
-    if kinds is None:
-        return None
-    ks = frozenset(kinds)
-    bad = ks - set(KINDS)
-    if bad:
-        raise ValueError(f"unknown kind(s): {', '.join(sorted(bad))}; known: {', '.join(KINDS)}")
-    return ks
+def _pack_paths(extra_patterns: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None
+                ) -> tuple[str, ...]:
+    if extra_patterns is None:
+        return ()
+    if isinstance(extra_patterns, (str, os.PathLike)):
+        extra_patterns = [extra_patterns]
+    return tuple(str(Path(p).resolve()) for p in extra_patterns)
 
 
-def _drafts(norm: Normalized, pset: PatternSet, kinds: frozenset[str] | None,
-            published: str | None, found: dict[str, list[Candidate]] | None = None) -> list[Draft]:
-    text = norm.text
-    drafts: list[Draft] = []
-    vetoes: list[tuple[int, int]] = []
-    # every kind competes for the text (a duration 3个多月 must still beat a count 3个 when only
-    # counts are asked for); the kinds filter applies to the result
-    for c in find_candidates(pset, text, found=found):
-        if c.kind == "veto":
-            vetoes.append((c.start, c.end))
-            continue
-        if c.kind in ("date", "duration"):
-            d = build_time(_time_rules(pset), c, text, published)
-        elif c.kind in ("enum",):
-            continue
-        else:
-            d = build_numeric(c, pset)
-        if d is None:
-            continue
-        if d.kind == "veto":  # a builder found the match invalid (2019年2月29日)
-            vetoes.append((d.start, d.end))
-        else:
-            drafts.append(d)
-    chosen = join_date_spans(select(drafts, vetoes), text)
-    apply_context(chosen, text, pset)
-    # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
-    # it a real quantity (至少一个节日)
-    chosen = [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
-    return chosen
+# ------------------------------------------------------------------------------ the object
+
+class Extractor:
+    """Facts from Chinese text with one compiled set of rule packs.
+
+    ``extra_patterns``: user rule packs (folders of YAML files) added to the built-in one, in
+    order. ``kinds``: the kinds returned by default (all when ``None``). ``match_timeout``:
+    seconds a user-pack rule may take on one text before it is reported as catastrophic.
+    Building compiles every pack (tens of milliseconds); reuse the instance.
+    """
+
+    def __init__(self, extra_patterns: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None = None,
+                 *, kinds: Iterable[str] | None = None, match_timeout: float = MATCH_TIMEOUT) -> None:
+        self._packs = _pack_paths(extra_patterns)
+        self._kinds = _kinds(kinds)
+        if not match_timeout > 0:
+            raise ValueError(f"match_timeout must be a positive number of seconds, not {match_timeout!r}")
+        self._timeout = float(match_timeout)
+        self._c = _compile(load_patterns(self._packs))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # workers rebuild from the options: compiled regexes do not travel between processes
+        return (_rebuild, (self._packs, self._kinds, self._timeout))
+
+    def __repr__(self) -> str:
+        return f"Extractor(extra_patterns={list(self._packs)!r}, kinds={self.kinds!r})"
+
+    @property
+    def patterns(self) -> PatternSet:
+        """The compiled rule packs (read only)."""
+        return self._c.patterns
+
+    @property
+    def kinds(self) -> tuple[str, ...] | None:
+        return None if self._kinds is None else tuple(k for k in KINDS if k in self._kinds)
+
+    def normalize(self, text: str) -> Normalized:
+        """The text as the rules see it (folded, Simplified, glosses and junk removed), with
+        the map back to the raw offsets."""
+        return self._c.normalizer(_check_text(text))
+
+    # -- one text ---------------------------------------------------------------------------
+
+    def extract(self, text: str, *, published: object = None,
+                kinds: Iterable[str] | None = None) -> list[Fact]:
+        """Every fact in ``text``, sorted by ``(start, end)``.
+
+        ``published`` (ISO date) resolves year-less and relative dates; without it they stay
+        partial or are left out. ``kinds`` overrides the instance's kinds for this call.
+        """
+        _check_text(text)
+        pub = parse_published(published) if published is not None else None
+        ks = self._kinds if kinds is None else _kinds(kinds)
+        facts, _ = self._facts(text, ks, pub, None, None)
+        return facts
+
+    def extract_document(self, text: str, doc_id: str = "", published: object = None, *,
+                         kinds: Iterable[str] | None = None) -> Document:
+        """One document: metadata (publication date, title, source, author) and its facts.
+
+        When ``published`` is not given it is detected from the header or dateline; the
+        evidence is recorded in ``published_evidence``. Nothing falls back to today's date.
+        """
+        _check_text(text)
+        if not isinstance(doc_id, str):
+            raise TypeError(f"doc_id must be str, not {type(doc_id).__name__}")
+        ks = self._kinds if kinds is None else _kinds(kinds)
+        c = self._c
+        forced = parse_published(published) if published is not None else None
+        norm = c.normalizer(text) if text else None
+        meta: dict[str, Any] = {}
+        chrome: dict[str, list[Candidate]] = {}
+        if norm is not None:
+            # other articles' headlines and dates (a related-links block): scanned once, for the
+            # metadata (no title or date of this one) and as vetoes
+            chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
+            masks = [(x.start, x.end) for found in chrome.values() for x in found]
+            meta = find_metadata(text, norm, c.time, masks).document_fields()
+        if forced is not None:
+            meta["published"] = forced
+            meta["published_evidence"] = None
+        facts, norm = self._facts(text, ks, meta.get("published"), norm, chrome)
+        enums = find_enumerations(norm, facts, c.lists) if norm is not None else []
+        # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
+        return cast(Document, _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums)))
+
+    # -- many documents ---------------------------------------------------------------------
+
+    def pipe(self, documents: Iterable[str | Source], *, jobs: int = 1) -> Iterator[Document | Failure]:
+        """``Document``s in input order, extracted in ``jobs`` worker processes (1: here).
+
+        A plain string is a document with id ``"<n>"`` (its position). A document that fails
+        (unreadable source, an exception, a worker that dies) is a ``Failure`` in its place;
+        the others are never lost. At most ``2 × jobs`` chunks are in flight, so memory stays
+        bounded however long the input is.
+        """
+        return (result for _, result in self.map(documents, _as_document, jobs=jobs))
+
+    def map(self, documents: Iterable[str | Source], render: Callable[[Document], T], *,
+            jobs: int = 1) -> Iterator[tuple[Source, T | Failure]]:
+        """Like ``pipe``, with ``render`` (a module-level function, so workers can import it)
+        applied to each document in the worker: ``(source, render(document))`` or
+        ``(source, Failure)``. The CLI renders JSON lines in the workers this way."""
+        if not isinstance(jobs, int) or jobs < 1:
+            raise ValueError(f"jobs must be a whole number ≥ 1, not {jobs!r}")
+        sources = (_source(d, i) for i, d in enumerate(documents))
+        if jobs == 1:
+            return ((s, _run(self, s, render)) for s in sources)
+        return _parallel(self, sources, render, jobs)
+
+    # -- the stages -------------------------------------------------------------------------
+
+    def _facts(self, text: str, kinds: frozenset[str] | None, published: str | None,
+               norm: Normalized | None, found: dict[str, list[Candidate]] | None
+               ) -> tuple[list[Fact], Normalized | None]:
+        if not text:
+            return [], None
+        c = self._c
+        if norm is None:
+            norm = c.normalizer(text)
+        drafts = self._drafts(norm, published, found)
+        facts = [_to_fact(d, norm, s) for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
+        if kinds is not None:
+            facts = [f for f in facts if f.kind in kinds]
+        return facts, norm
+
+    def _drafts(self, norm: Normalized, published: str | None,
+                found: dict[str, list[Candidate]] | None) -> list[Draft]:
+        c = self._c
+        text = norm.text
+        drafts: list[Draft] = []
+        vetoes: list[tuple[int, int]] = []
+        # every kind competes for the text (a duration 3个多月 must still beat a count 3个 when
+        # only counts are asked for); the kinds filter applies to the result
+        for cand in find_candidates(c.plan, text, timeout=self._timeout, found=found):
+            if cand.kind == "veto":
+                vetoes.append((cand.start, cand.end))
+                continue
+            if cand.kind in ("date", "duration"):
+                d = build_time(c.time, cand, text, published)
+            elif cand.kind == "enum":
+                continue
+            else:
+                d = build_numeric(cand, c.patterns)
+            if d is None:
+                continue
+            if d.kind == "veto":  # a builder found the match invalid (2019年2月29日)
+                vetoes.append((d.start, d.end))
+            else:
+                drafts.append(d)
+        chosen = join_date_spans(select(drafts, vetoes), text)
+        apply_context(chosen, text, c.context)
+        # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
+        # it a real quantity (至少一个节日)
+        return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
 
 
-def _subjects(drafts: list[Draft], norm: Normalized, pset: PatternSet) -> list[tuple[int, int] | None]:
-    """Subject spans (normalised text) for each draft; a figure in a 、-list with no subject of
-    its own shares the one before it (97%、92%以上)."""
-    text = norm.text
-    people = pset.lexicon("person_unit")  # their subject read forward ends with a person noun
-    out: list[tuple[int, int] | None] = []
-    for i, d in enumerate(drafts):
-        if d.kind not in ("money", "count", "percent", "measure"):
-            out.append(None)
-            continue
-        # a comparison base in the figure's clause (工资总额较去年增长8%) is read past: the
-        # subject is what stands before 比/较
-        start, j = d.start, i - 1
-        while j >= 0 and drafts[j].kind == "date" and text[drafts[j].start - 1:drafts[j].start] in _COMPARE \
-                and not any(ch in _CLAUSE_END for ch in text[drafts[j].end:start]):
-            start, j = drafts[j].start - 1, j - 1
-        lo = drafts[j].end if j >= 0 else 0
-        hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
-        span = find_subject(text, start, d.end, pset, d.kind, lo, hi, d.unit in people)
-        out.append(span if span is not None else _shared(drafts, out, i, text))
-    return out
+def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: float) -> Extractor:
+    return Extractor(packs, kinds=kinds, match_timeout=timeout)
 
 
-def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int,
-            text: str) -> tuple[int, int] | None:
-    """The subject of the figure before, for a figure with none of its own that names the same
-    thing: the next item of a 、-list (97%、92%以上), the new value of a change (由2020年的
-    38%提升至今年的61.5%, 由800元提高到1200元), or the rate of change of an amount (营业收入
-    86.5亿元，同比增长11.2%)."""
-    d, k = drafts[i], i - 1
-    while k >= 0 and drafts[k].kind == "date":
-        k -= 1
-    if k < 0 or not out[k]:
-        return None
-    between = text[drafts[k].end:d.start]
-    if d.kind == "percent" and drafts[k].kind in ("money", "count", "measure", "percent"):
-        # 营业收入86.5亿元，同比增长11.2%; 新建4684个工会驿站，同比增加133% (its subject read
-        # forward lies between); 占比达65.3%，比上年提高2.1个百分点
-        sub_a, sub_b = out[k]
-        if _GROWTH.fullmatch(text[sub_b:d.start] if sub_a >= drafts[k].end else between):
-            return out[k]
-    if drafts[k].kind != d.kind:
-        return None
-    if k == i - 1 and between in _LIST_JOINERS:
-        return out[k]
-    if len(between) <= _CHANGE_MAX and any(w in between for w in _CHANGE_TO) \
-            and not any(ch in _CLAUSE_END for ch in between):
-        return out[k]
-    return None
-
-
-def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] | None):
+def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
     start, end = norm.to_raw(d.start, d.end)
-    common = dict(start=start, end=end, text=norm.raw[start:end], qualifier=d.qualifier, rule=d.rule)
+    common: dict[str, Any] = dict(start=start, end=end, text=norm.raw[start:end],
+                                  qualifier=d.qualifier, rule=d.rule)
     if d.kind in ("money", "count", "percent", "measure"):
         if sub:
             # a subject is read, not quoted: lone surrogates become U+FFFD so JSON can carry it
@@ -173,69 +313,183 @@ def _to_fact(d: Draft, norm: Normalized, pset: PatternSet, sub: tuple[int, int] 
         common.update(d.extra, value=d.value)
     # the fields are built here, typed as the model declares them: skip re-validation
     # (tests/test_api.py validates every fact of the seeds against the models)
-    return _MAKE[d.kind](common)
+    return cast(Fact, _MAKE[d.kind](common))
 
 
-def _extract(text: str, pset: PatternSet, kinds: frozenset[str] | None, published: str | None,
-             norm: Normalized | None = None, found: dict[str, list[Candidate]] | None = None):
-    if not text:
-        return [], None
-    if norm is None:
-        norm = _normalizer(pset)(text)
-    drafts = _drafts(norm, pset, kinds, published, found)
-    facts = [_to_fact(d, norm, pset, s) for d, s in zip(drafts, _subjects(drafts, norm, pset))]
-    if kinds is not None:
-        facts = [f for f in facts if f.kind in kinds]
-    return facts, norm
+# ------------------------------------------------------------------------ running documents
+
+def _as_document(doc: Document) -> Document:
+    return doc
 
 
-def extract(text: str, *, published: str | None = None, kinds: Iterable[str] | None = None,
-            extra_patterns: Iterable[str | Path] | None = None):
-    """Every fact in ``text``, sorted by ``(start, end)``.
+def _source(item: str | Source, i: int) -> Source:
+    if isinstance(item, Source):
+        return item
+    if isinstance(item, str):
+        return Source(str(i), item, None, f"<document {i}>")
+    return Source(str(i), None, None, f"<document {i}>",
+                  f"a document must be str or Source, not {type(item).__name__}")
 
-    ``published`` (ISO date) resolves year-less and relative dates; without it they stay
-    partial or are left out. ``kinds`` limits the kinds returned. ``extra_patterns`` adds
-    user rule packs (folders of YAML files) to the built-in one.
-    """
+
+def _run(ex: Extractor, src: Source, render: Callable[[Document], T]) -> T | Failure:
+    if src.error is not None or src.text is None:
+        return Failure(src, src.error or "no text")
+    try:
+        return render(ex.extract_document(src.text, doc_id=src.doc, published=src.published))
+    except Exception as exc:  # one bad document must not stop the others
+        return Failure(src, _error_text(exc))
+
+
+#: The worker process's own Extractor, built once from the parent's options.
+_WORKER: Extractor | None = None
+
+
+def _worker_init(ex: Extractor) -> None:
+    import signal
+
+    global _WORKER
+    _WORKER = ex
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGTERM to this worker when its parent goes (``kill PID``, the
+    OOM killer), so no worker is left orphaned; elsewhere a no-op."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent went before prctl took effect
+        os._exit(1)
+
+
+def _run_chunk(chunk: list[Source], render: Callable[[Document], T]) -> list[T | Failure]:
+    assert _WORKER is not None
+    return [_run(_WORKER, s, render) for s in chunk]
+
+
+def _chunks(sources: Iterable[Source], docs: int = 32, chars: int = 1 << 20) -> Iterator[list[Source]]:
+    """Sources grouped for the workers: a few big documents or many small ones per chunk."""
+    chunk: list[Source] = []
+    size = 0
+    for src in sources:
+        chunk.append(src)
+        size += len(src.text or "")
+        if len(chunk) >= docs or size >= chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class _Pool:
+    """A process pool that is rebuilt when a worker dies (a crash, the OOM killer)."""
+
+    def __init__(self, ex: Extractor, jobs: int) -> None:
+        self.extractor = ex
+        self.jobs = jobs
+        self.ex = self._new()
+
+    def _new(self) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(self.jobs, initializer=_worker_init, initargs=(self.extractor,))
+
+    def submit(self, chunk: list[Source], render: Callable[[Document], Any]) -> Any:
+        return self.ex.submit(_run_chunk, chunk, render)
+
+    def restart(self) -> None:
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        self.ex = self._new()
+
+    def close(self, cancel: bool) -> None:
+        # cancelled (fail-fast, Ctrl-C): do not wait for the chunks still running
+        self.ex.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Document], T],
+              jobs: int) -> Iterator[tuple[Source, T | Failure]]:
+    """Results in input order from ``jobs`` worker processes, at most ``2 * jobs`` chunks
+    in flight, so memory stays bounded however many inputs there are."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _Pool(ex, jobs)
+    pending: deque[tuple[list[Source], Any]] = deque()
+    chunks = _chunks(sources)
+    done = finished = False
+    try:
+        while True:
+            while not done and len(pending) < 2 * jobs:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    done = True
+                    break
+                pending.append((chunk, pool.submit(chunk, render)))
+            if not pending:
+                finished = True
+                return
+            chunk, fut = pending.popleft()
+            results: list[T | Failure]
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                # Some worker died; retry this chunk one document at a time so only the
+                # document that kills a worker is reported, then resubmit the rest.
+                pool.restart()
+                results = []
+                for src in chunk:
+                    try:
+                        results.extend(pool.submit([src], render).result())
+                    except BrokenProcessPool:
+                        results.append(Failure(src, "worker process died while extracting"))
+                        pool.restart()
+                pending = deque((c, pool.submit(c, render)) for c, _ in pending)
+            yield from zip(chunk, results)
+    finally:
+        pool.close(cancel=not finished)
+
+
+# --------------------------------------------------------------------- module-level helpers
+
+@functools.lru_cache(maxsize=8)
+def _default(packs: tuple[str, ...]) -> Extractor:
+    """The shared instance for a set of user packs (by their resolved paths: a value, not an
+    object's identity)."""
+    return Extractor(packs)
+
+
+def default_extractor(extra_patterns: Iterable[str | os.PathLike[str]] | str | None = None) -> Extractor:
+    """The default ``Extractor`` (built-in pack plus ``extra_patterns``), built on first use."""
+    return _default(_pack_paths(extra_patterns))
+
+
+def extract(text: str, *, published: object = None, kinds: Iterable[str] | None = None,
+            extra_patterns: Iterable[str | os.PathLike[str]] | str | None = None) -> list[Fact]:
+    """Every fact in ``text``, sorted by ``(start, end)``: ``Extractor.extract`` on the default
+    instance (see there). ``extra_patterns`` adds user rule packs (folders of YAML files)."""
     _check_text(text)
-    pset = _patterns(extra_patterns)
-    pub = parse_published(published) if published is not None else None
-    facts, _ = _extract(text, pset, _kinds(kinds), pub)
-    return facts
+    return default_extractor(extra_patterns).extract(text, published=published, kinds=kinds)
 
 
-def extract_document(text: str, doc_id: str = "", published: str | None = None, *,
+def extract_document(text: str, doc_id: str = "", published: object = None, *,
                      kinds: Iterable[str] | None = None,
-                     extra_patterns: Iterable[str | Path] | None = None) -> Document:
-    """One document: metadata (publication date, title, source, author) and its facts.
-
-    When ``published`` is not given it is detected from the header or dateline; the
-    evidence is recorded in ``published_evidence``. Nothing falls back to today's date.
-    """
+                     extra_patterns: Iterable[str | os.PathLike[str]] | str | None = None) -> Document:
+    """One document with its metadata and facts: ``Extractor.extract_document`` on the default
+    instance (see there)."""
     _check_text(text)
-    pset = _patterns(extra_patterns)
-    ks = _kinds(kinds)
-    norm = _normalizer(pset)(text) if text else None
-    # other articles' headlines and dates (a related-links block): scanned once, for the
-    # metadata (no title or date of this one) and as vetoes
-    chrome = {r.id: scan_full(r, norm.text) for r in _chrome_rules(pset)} if norm is not None else {}
-    masks = [(c.start, c.end) for found in chrome.values() for c in found]
-    meta = find_metadata(text, norm, _time_rules(pset), masks).document_fields() if norm is not None else {}
-    if published is not None:
-        pub = parse_published(published)
-        meta["published"] = pub
-        meta["published_evidence"] = None
-    pub = meta.get("published")
-    facts, norm = _extract(text, pset, ks, pub, norm, chrome)
-    enums = []
-    if norm is not None and pset.by_kind("enum"):
-        from unionfacts.pipeline.lists import find_enumerations
-        enums = find_enumerations(norm, facts, pset)
-    # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
-    return _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums))
+    return default_extractor(extra_patterns).extract_document(text, doc_id, published, kinds=kinds)
 
 
-def json_schema(what: str = "document") -> dict:
+def json_schema(what: str = "document") -> dict[str, Any]:
     """JSON Schema of a ``Document`` (``what="document"``) or of one ``Fact`` (``"fact"``)."""
     from unionfacts.models import FACT_ADAPTER
 
@@ -244,3 +498,8 @@ def json_schema(what: str = "document") -> dict:
     if what == "document":
         return Document.model_json_schema(mode="serialization")
     raise ValueError(f"json_schema: unknown {what!r}; use 'document' or 'fact'")
+
+
+__all__ = ["Extractor", "Failure", "Source", "default_extractor", "extract", "extract_document",
+           "json_schema"]
+

@@ -21,7 +21,9 @@ import regex
 
 from unionfacts.pipeline.candidates import Candidate
 from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
-from unionfacts.rules.packs import PatternSet
+from unionfacts.rules.packs import PatternSet, require_lexicons
+
+require_lexicons(__name__, ("currency", "currency_symbol", "measure_unit"))
 
 
 @dataclass(slots=True)
@@ -92,7 +94,8 @@ def _vague(g: dict[str, str]) -> tuple[Decimal, Decimal | None] | None:
         base = parse_number(g["vbase"])
         if base is None:
             return None
-        return parse_scaled(str(base), g.get("vscale")), None
+        scaled = parse_scaled(str(base), g.get("vscale"))
+        return (scaled, None) if scaled is not None else None
     lo, hi = _VAGUE_DIGIT[g["vlo"]], _VAGUE_DIGIT[g["vhi"]]
     unit = scale_value(g["vunit"])
     if hi <= lo or unit is None:
@@ -128,7 +131,10 @@ def _percent_value(value: Decimal, g: dict[str, str], fields: dict[str, str]) ->
     if g.get("half"):  # 三成半 = 35%
         value += Decimal("0.5") * Decimal(fields.get("multiplier", "1"))
     if g.get("tenth"):  # 九成五 = 95%
-        value += parse_number(g["tenth"])
+        tenth = parse_number(g["tenth"])
+        if tenth is None:
+            return None
+        value += tenth
     if g.get("neg"):
         value = -value
     return value
@@ -152,7 +158,7 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
     d = Draft(kind, c.start, c.end, None, unit, rule.id, rule.priority, rule.order)
     if fields.get("vague"):
         v = _vague(g)
-        if v is None or v[0] is None:
+        if v is None:
             return None
         d.value = v[0]
         if v[1] is None:
@@ -171,6 +177,7 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
     num = g.get("num", "")
     if ambiguous_cn(num) and not fields.get("zhe"):
         return None  # 三五个: "three or five", not 35
+    value: Decimal | None
     if fields.get("value"):  # a fixed value: 对折 = 50%
         value, inner = Decimal(fields["value"]), False
     elif num == "半":  # 半成 = 5%, 半折 = 50%

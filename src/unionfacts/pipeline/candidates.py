@@ -15,21 +15,25 @@ Rules of user packs (which may use units no lexicon lists) and rules marked ``sc
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
 
 import regex
 
 from unionfacts.errors import PatternError
 from unionfacts.rules.fastre import fast
-from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule
+from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
 from unionfacts.pipeline.timebase import REL_LEXICONS
+
+require_lexicons(__name__, ("kind_opener", "anchor_word", "currency_symbol", "currency", "classifier",
+                            "person_noun", "measure_unit"))
 
 _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就业形态劳动者, 2023年12月26日至27日)
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it
 _VETO_PAD = 14  # vetoes are sought this far around each candidate (ICP备…, 电话:, link-list cells)
-_NUMERALS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_NUMERALS = "零〇一二两三四五六七八九十百千万亿廿卅卌壹贰叁肆伍陆柒捌玖拾佰仟"
 # The relative date words of the time base (its lexicons `REL_LEXICONS`) open date figures
 # without a numeral before them; the lexicons `anchor_word` (word → kind) and `kind_opener` (kind
 # → characters that may follow a number of that kind, beyond the first characters of its unit
@@ -58,19 +62,16 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class ScanPlan:
-    anchor: object
+    anchor: Any
     char_kinds: dict[str, frozenset[str]]  # a character after a number → the kinds it can open
     anchor_words: dict[str, str]  # a word that opens a figure → its kind
     by_kind: dict[str, tuple[Rule, ...]]  # built-in fact rules: tried at anchors of their kind
-    by_kinds: dict[frozenset[str], tuple[tuple, ...]]
-    """A set of kinds → its rules with their ``requires`` characters, filled as sets are met."""
+    by_kinds: dict[frozenset[str], tuple[tuple[Any, ...], ...]]
+    """Every set of kinds an anchor can open → its rules with their ``requires`` characters."""
     veto_rules: tuple[Rule, ...]     # built-in vetoes: only in windows that produced a candidate
     full_rules: tuple[Rule, ...]     # user-pack rules and ``scan: full`` rules: the whole text
-    look_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
-    """The characters after a number → the kinds they open, filled as strings are met."""
 
 
-@functools.lru_cache(maxsize=16)
 def scan_plan(pset: PatternSet) -> ScanPlan:
     kind_chars = {k: set(v) for k, v in pset.lexicon("kind_opener").items()}
     for kind, lexes in _KIND_LEXICONS.items():
@@ -101,9 +102,12 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     for r in rules:
         if id(r) in builtin and r.scan == "window" and r.kind != "veto":
             by_kind.setdefault(r.kind, []).append(r)
+    frozen = {k: tuple(v) for k, v in by_kind.items()}
+    kinds = sorted(set(frozen).union(anchor_words.values(), *char_kinds.values()))
+    by_kinds = {frozenset(ks): _rules_for(frozen, frozenset(ks))
+                for n in range(len(kinds) + 1) for ks in combinations(kinds, n)}
     return ScanPlan(
-        anchor, char_kinds, anchor_words,
-        {k: tuple(v) for k, v in by_kind.items()}, {},
+        anchor, char_kinds, anchor_words, frozen, by_kinds,
         tuple(r for r in rules if id(r) in builtin and r.scan == "window" and r.kind == "veto"),
         tuple(r for r in rules if id(r) not in builtin or r.scan == "full"))
 
@@ -113,9 +117,7 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     out: list[tuple[int, int, frozenset[str]]] = []
     get = plan.char_kinds.get
     empty: frozenset[str] = frozenset()
-    seen = plan.look_kinds  # the kinds of a look-ahead string, kept: the same ones recur
-    if len(seen) > 8192:  # bounded: a few hundred kB
-        seen.clear()
+    seen: dict[str, frozenset[str]] = {}  # the kinds of a look-ahead string: the same ones recur
     for m in plan.anchor.finditer(text):
         s, e = m.span()
         word = m.group("w")
@@ -138,11 +140,11 @@ def anchors(plan: ScanPlan, text: str) -> list[tuple[int, int, frozenset[str]]]:
     return out
 
 
-def _rules_for(plan: ScanPlan, kinds: frozenset[str]) -> tuple[tuple, ...]:
+def _rules_for(by_kind: dict[str, tuple[Rule, ...]], kinds: frozenset[str]) -> tuple[tuple[Any, ...], ...]:
     """The built-in rules tried at an anchor of these kinds, in a fixed order (kinds sorted):
     ``(rule, its requires characters or None, its bound match, its bound groups)``."""
     return tuple((r, r.requires, r.regex.match, r.groups)
-                 for k in sorted(kinds) for r in plan.by_kind.get(k, ()))
+                 for k in sorted(kinds) for r in by_kind.get(k, ()))
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -156,7 +158,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = None,
+def find_candidates(plan: ScanPlan, text: str, kinds: frozenset[str] | None = None,
                     timeout: float | None = MATCH_TIMEOUT,
                     found: dict[str, list[Candidate]] | None = None) -> Iterator[Candidate]:
     """Every match of every rule (vetoes included). ``found``: the matches of whole-text rules
@@ -166,7 +168,6 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
     ``PatternError`` naming it. Built-in rules run without the timeout: the guard costs more
     than the match itself, and the test suite runs every built-in rule on adversarial input.
     """
-    plan = scan_plan(pset)
     n = len(text)
     spans: list[tuple[int, int]] = []
     for rule in plan.full_rules:
@@ -181,12 +182,12 @@ def find_candidates(pset: PatternSet, text: str, kinds: frozenset[str] | None = 
         if kinds is not None:
             akinds = akinds & kinds
         rules = by_kinds.get(akinds)
-        if rules is None:
-            rules = by_kinds[akinds] = _rules_for(plan, akinds)
+        if rules is None:  # kinds no rule of the plan has (a user pack's own anchor word)
+            rules = _rules_for(plan.by_kind, akinds)
         end = e + _AFTER
         if end > n:
             end = n
-        starts = (s, s - 1) if s and text[s - 1] in _LEADS else (s,)
+        starts: tuple[int, ...] = (s, s - 1) if s and text[s - 1] in _LEADS else (s,)
         if text[s] in "零〇上" and e - s > 1:
             starts += (s + 1,)  # 找零十块: 零 may close the word before; 上千名 but 线上一个
         window = None

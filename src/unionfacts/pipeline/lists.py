@@ -11,21 +11,28 @@ count before it that announces measures (十条举措, 五项措施, 5方面).
 from __future__ import annotations
 
 import bisect
-import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import regex
 
-from unionfacts.models import Enumeration, EnumerationItem
+from unionfacts.models import Document, Enumeration, EnumerationItem
 from unionfacts.pipeline.normalize import Normalized, raw_view
 from unionfacts.pipeline.numbers import parse_number
-from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule
+from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
 
-if TYPE_CHECKING:
-    from unionfacts.rules.check import Case
+
+class _Case(Protocol):
+    """What ``check_enum_case`` reads of a rule example (``rules.check.Case``)."""
+
+    rule: Rule
+    text: str
+    expected: tuple[tuple[int, int], ...] | None
+    value: dict[str, str] | None
+
+require_lexicons(__name__, ("enum_sequence", "enum_measure_word", "enum_announce_unit", "clause_break"))
 
 #: Ordinal a sequence word like 最后 gets from the lexicon (``last``): one past the list so far.
 _LAST = 0
@@ -36,7 +43,6 @@ _MAX_TITLE = 60
 #: Characters an announcing count and its measure word may have between them (十条具体举措).
 _MEASURE_GAP = 2
 _TITLE_SKIP = regex.compile(r"[\s，,、:：.．]*+")
-_TITLE_BREAK = regex.compile(r"[，,。；;:：！!？?\n\r]")
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -59,12 +65,15 @@ class _Chain:
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class ListRules:
+    """The list-marker rules and word lists of a pattern set, compiled once."""
+
     rules: tuple[tuple[str, Rule], ...]
     sequence: dict[str, int]
     announce_units: frozenset[str]
     measure_words: frozenset[str]
     measure_after: Any
+    title_break: Any  # where an item's title ends: a clause break
 
 
 def rule_style(rule: Rule) -> str:
@@ -72,20 +81,20 @@ def rule_style(rule: Rule) -> str:
     return rule.fields.get("style") or rule.id.split(".", 1)[1]
 
 
-@functools.lru_cache(maxsize=16)
-def _compiled(pset: PatternSet) -> _Compiled:
+def compile_list_rules(pset: PatternSet) -> ListRules:
     sequence = {w: (_LAST if v == "last" else int(v)) for w, v in pset.lexicon("enum_sequence").items()}
     words = pset.alternation("enum_measure_word")
-    return _Compiled(
+    return ListRules(
         rules=tuple((rule_style(r), r) for r in pset.by_kind("enum")),
         sequence=sequence,
         announce_units=frozenset(pset.lexicon("enum_announce_unit")),
         measure_words=frozenset(pset.lexicon("enum_measure_word")),
+        title_break=regex.compile("[" + regex.escape("".join(sorted(pset.lexicon("clause_break")))) + "]"),
         measure_after=regex.compile(r"\p{Han}{0,%d}?(?:%s)|[:：]|如下" % (_MEASURE_GAP, words)),
     )
 
 
-def _ordinal(m: Any, groups: dict[str, str], comp: _Compiled) -> int | None:
+def _ordinal(m: Any, groups: dict[str, str], comp: ListRules) -> int | None:
     word = groups.get("word")
     if word is not None:
         return comp.sequence.get(word)
@@ -101,7 +110,7 @@ def _ordinal(m: Any, groups: dict[str, str], comp: _Compiled) -> int | None:
     return int(v)
 
 
-def _markers(text: str, comp: _Compiled) -> list[_Marker]:
+def _markers(text: str, comp: ListRules) -> list[_Marker]:
     found: dict[int, _Marker] = {}
     for style, rule in comp.rules:
         matches = (rule.regex.finditer(text) if rule.builtin  # built-in: tested, no timeout
@@ -148,10 +157,11 @@ def _chains(markers: list[_Marker]) -> list[_Chain]:
     return sorted((c for c in done if len(c.markers) >= 2), key=lambda c: c.start)
 
 
-def _title_span(text: str, mk: _Marker, next_start: int) -> tuple[int, int]:
+def _title_span(text: str, mk: _Marker, next_start: int, comp: ListRules) -> tuple[int, int]:
     limit = min(len(text), next_start, mk.end + _MAX_TITLE)
-    pos = min(_TITLE_SKIP.match(text, mk.end).end(), limit)
-    brk = _TITLE_BREAK.search(text, pos, limit)
+    skip = _TITLE_SKIP.match(text, mk.end)  # ``*+``: always matches, maybe empty
+    pos = min(skip.end() if skip else mk.end, limit)
+    brk = comp.title_break.search(text, pos, limit)
     end = brk.start() if brk else limit
     while end > pos and text[end - 1].isspace():
         end -= 1
@@ -202,7 +212,7 @@ def _text_pos(norm: Normalized, raw_pos: int) -> int:
     return t1
 
 
-def _announcers(norm: Normalized, facts: Sequence[Any], comp: _Compiled) -> list[Any]:
+def _announcers(norm: Normalized, facts: Sequence[Any], comp: ListRules) -> list[Any]:
     """Count facts that announce measures, sorted by end."""
     out = []
     for f in facts:
@@ -216,9 +226,8 @@ def _announcers(norm: Normalized, facts: Sequence[Any], comp: _Compiled) -> list
     return sorted(out, key=lambda f: (f.end, f.start))
 
 
-def find_enumerations(norm: Normalized, facts: Sequence[Any], pset: PatternSet) -> list[Enumeration]:
+def find_enumerations(norm: Normalized, facts: Sequence[Any], comp: ListRules) -> list[Enumeration]:
     """The numbered lists in ``norm``, in text order, each linked to its announcing count."""
-    comp = _compiled(pset)
     if not comp.rules:
         return []
     text = norm.text
@@ -241,7 +250,7 @@ def find_enumerations(norm: Normalized, facts: Sequence[Any], pset: PatternSet) 
             nxt = bisect.bisect_right(used_starts, mk.start)
             next_start = used_starts[nxt] if nxt < len(used_starts) else len(text)
             ms, me = norm.to_raw(mk.start, mk.end)
-            ts, te = _title_span(text, mk, next_start)
+            ts, te = _title_span(text, mk, next_start, comp)
             if te > ts:
                 title = raw_view(norm, ts, te)
                 rts, rte = norm.to_raw(ts, te)
@@ -278,8 +287,9 @@ def _link(j: int, chains: list[_Chain], parents: list[tuple[int, int] | None],
         return None
     first = chains[j].start
     bound = 0
-    if parents[j] is not None:
-        i, k = parents[j]
+    parent = parents[j]
+    if parent is not None:
+        i, k = parent
         bound = chains[i].markers[k].start
     ancestors = _ancestors(j, parents)
     for i, other in enumerate(chains[:j]):
@@ -315,7 +325,7 @@ def _show(enums: list[Enumeration]) -> str:
     return "; ".join(f"{e.id} {e.style} [{', '.join(it.marker for it in e.items)}]" for e in enums) or "no list"
 
 
-def run_enum_case(case: Case) -> str | None:
+def check_enum_case(case: _Case, doc: Document) -> str | None:
     """``None`` when an ``enum.*`` example behaves as written, else what went wrong.
 
     ``[[…]]`` marks every list-item marker expected in the text (all styles, nested lists
@@ -323,9 +333,6 @@ def run_enum_case(case: Case) -> str | None:
     first marked marker (``style``, ``items``, ``announced``, ``agrees``, ``parent``,
     ``titles`` joined by ``|``) and all lists in order (``styles``, ``parents``).
     """
-    from unionfacts.extractor import extract_document
-
-    doc = extract_document(case.text, published=case.published, extra_patterns=case.extra)
     enums = doc.enumerations
     if case.expected is None:
         return None if not enums else f"expected no list in {case.text!r}, got {_show(enums)}"

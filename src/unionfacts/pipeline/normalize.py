@@ -17,11 +17,17 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
 from unionfacts.rules.fastre import fast, first_chars
+from unionfacts.rules.packs import require_lexicons
+
+#: The lexicons the normaliser is built from (``Normalizer``'s arguments).
+LEXICONS = require_lexicons(__name__, ("junk", "spun", "spun_context", "spun_traditional"))
 
 # Full-width forms → ASCII for the characters numbers, units and times are made of.
 # Chinese sentence punctuation (，。；！？) is left alone: folding ， to , would glue list
@@ -48,23 +54,25 @@ _FOLD_CHAR = {chr(k): v for k, v in _FOLD.items()}
 _FOLD_SCAN = fast("[" + "".join(regex.escape(c) for c in sorted(_FOLD_CHAR)) + "]")
 
 
-def _fold_char(m) -> str:
+def _fold_char(m: Any) -> str:
     return _FOLD_CHAR[m.group()]
 
 
 def fold_width(text: str) -> str:
     """Full-width digits, letters and signs to ASCII, one character for one."""
-    return _FOLD_SCAN.sub(_fold_char, text)
+    folded: str = _FOLD_SCAN.sub(_fold_char, text)
+    return folded
 
 
 def without_surrogates(s: str) -> str:
     """``s`` with each lone surrogate replaced by U+FFFD (one code point for one), so that JSON
     can carry it; used for strings the library reads out (subjects, titles), never for spans."""
-    return _SURROGATE.sub("\ufffd", s)
+    scrubbed: str = _SURROGATE.sub("\ufffd", s)
+    return scrubbed
 
 
 @functools.lru_cache(maxsize=1)
-def _opencc():
+def _opencc() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -75,7 +83,7 @@ def to_simplified(text: str) -> str:
     if not text:
         return text
     try:
-        conv = _opencc().convert(text)
+        conv: str = _opencc().convert(text)
     except UnicodeEncodeError:
         # lone surrogates cannot cross into OpenCC: convert a stand-in, then put them back
         safe = without_surrogates(text)
@@ -190,7 +198,7 @@ class Normalizer:
         self._context = {k: v for k, v in (spun_context or {}).items() if k not in self._spun}
         self._plain = {**self._context, **self._spun}
         self._spun_scan = fast(_alternation(self._spun)) if self._spun else None
-        self._context_scan = None  # compiled when the first spun text comes
+        self._context_scan: Any = None  # compiled when the first spun text comes
         self._traditional = {k: v for k, v in (spun_traditional or {}).items() if len(k) == len(v)}
 
     def __call__(self, raw: str) -> Normalized:
@@ -235,7 +243,7 @@ class Normalizer:
                           frozenset(), False, traditional, self._traditional)
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
 

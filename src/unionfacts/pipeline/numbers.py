@@ -1,12 +1,14 @@
 """Number strings → exact ``Decimal``. The only module that calls cn2an.
 
 Read here: Arabic digits with decimals and thousands separators (``1,234.5``); Chinese
-numerals with 两, 〇/零, 廿/卅 and the financial capitals (壹贰叁…); Arabic mantissas with
+numerals with 两, 〇/零, 廿/卅/卌 and the financial capitals (壹贰叁…); Arabic mantissas with
 Chinese scales (``4.9亿``, ``3千万``, ``1.5万亿``) and positional mixtures (``1万600``,
-``5亿1万4千6百``, ``四千230``); digit-by-digit readings (``二〇二三``, ``一七二零点一``); the
-colloquial elisions ``三千五`` (3500), ``一万五`` (15000) and ``百三`` (130); ``万万`` (10^8);
-a sign (负, -). Anything malformed (``1.2.3万``, ``万万万``, ``三十十``) gives ``None``: no
-number rather than a wrong one. What our reader rejects is offered to cn2an before giving up.
+``5亿1万4千6百``, ``四千230``); Chinese decimals with a scale (``三点五万``); digit-by-digit
+readings (``二〇二三``, ``一七二零点一``); the colloquial elisions ``三千五`` (3500), ``一万五``
+(15000) and ``百三`` (130); ``万万`` (10^8); a sign (负, -). Anything malformed (``1.2.3万``,
+``万万万``, ``三十十``) gives ``None``: no number rather than a wrong one. What our reader
+rejects is offered to cn2an before giving up; ``tests/test_numbers_oracle.py`` checks the
+reader against cn2an on generated numerals.
 
 The extraction rules decide which strings are figures at all: ``三五个`` ("three or five")
 reads here as 35 but is never offered as a figure (see ``ambiguous_cn``).
@@ -33,6 +35,7 @@ _CN_DIGIT = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 
              "八": 8, "九": 9}
 _KNOWN = regex.compile(r"[0-9.,零一二两三四五六七八九十百千万亿点]*+")
 _DIGITS_ONLY = regex.compile(r"[零一二两三四五六七八九]++")
+_SCALED_FRACTION = regex.compile(r"([0-9零一二三四五六七八九]++)(万|亿|万亿)")
 
 
 def plain(d: Decimal) -> str:
@@ -142,6 +145,11 @@ def _positional(s: str) -> Decimal | None:
     whole, dot, frac = s.partition("点")
     if dot and not (whole and frac):
         return None  # 零点, 点一: half a number
+    scaled = _SCALED_FRACTION.fullmatch(frac) if dot else None
+    if scaled:  # 三点五万 = 3.5 × 10^4: the scale words close the decimal number
+        mantissa = _positional(f"{whole}点{scaled.group(1)}")
+        factor = _scale_product(scaled.group(2))
+        return None if mantissa is None or factor is None else mantissa * factor
     s = whole.replace("万万", "亿")
     tokens = _TOKEN.findall(s)
     if "".join(tokens) != s:
@@ -169,7 +177,7 @@ def _positional(s: str) -> Decimal | None:
 
 @functools.lru_cache(maxsize=1024)
 def _cn2an(s: str) -> Decimal | None:
-    import cn2an  # imported lazily: slow to import, and our own reader covers common numerals
+    import cn2an  # type: ignore[import-untyped]  # lazily: slow to import, rarely needed
 
     try:
         v = cn2an.cn2an(s, "normal")

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import functools
 from dataclasses import dataclass
+from typing import Any
 
 from unionfacts.rules.fastre import fast
 from unionfacts.pipeline.builders import Draft
-from unionfacts.rules.packs import PatternSet
+from unionfacts.rules.packs import PatternSet, require_lexicons
 from unionfacts.pipeline.timebase import last_day
+
+require_lexicons(__name__, ("qualifier_glue", "qualifier_verb", "qualifier_before", "qualifier_after",
+                            "subject_stop", "clause_break", "phrase_break"))
 
 _QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
 # A figure compared with a target is the target, no bound: 失业率为2.8%，低于3.5%的控制目标
@@ -30,16 +33,16 @@ _LIST_GLUE = fast(r"[、和及与,，]|以及")
 class ContextRules:
     """Regexes built once from the lexicons of a pattern set."""
 
-    before: object  # qualifier word (+ glue) at the end of the text before a figure
-    after: object  # qualifier word at the start of the text after a figure
+    before: Any  # qualifier word (+ glue) at the end of the text before a figure
+    after: Any  # qualifier word at the start of the text after a figure
     before_map: dict[str, str]
     after_map: dict[str, str]
-    stop: object  # subject stop words
-    per: object  # 每人每月 …
-    per_after: object  # /人, /人·月
+    stop: Any  # subject stop words
+    per: Any  # 每人每月 …
+    per_after: Any  # /人, /人·月
+    breaks: frozenset[str]  # where a clause ends: clause_break + phrase_break
 
 
-@functools.lru_cache(maxsize=16)
 def context_rules(pset: PatternSet) -> ContextRules:
     glue = pset.alternation("qualifier_glue")
     # a verb of giving may sit between the bound and the figure: 每人最高补助1000元
@@ -51,8 +54,9 @@ def context_rules(pset: PatternSet) -> ContextRules:
     stop = fast(pset.alternation("subject_stop"))
     per = fast(r"每(?:个|位|名|家|所)?(?P<u>[人月年天日户家周次县市区乡镇村校项场])")
     per_after = fast(r"\s?/\s?(?P<u>[人月年天日户次](?:[·.][人月年天日户次])?)")
+    breaks = frozenset(pset.lexicon("clause_break")) | frozenset(pset.lexicon("phrase_break"))
     return ContextRules(before, after, pset.lexicon("qualifier_before"),
-                        pset.lexicon("qualifier_after"), stop, per, per_after)
+                        pset.lexicon("qualifier_after"), stop, per, per_after, breaks)
 
 
 def select(drafts: list[Draft], vetoes: list[tuple[int, int]]) -> list[Draft]:
@@ -89,22 +93,13 @@ def select(drafts: list[Draft], vetoes: list[tuple[int, int]]) -> list[Draft]:
     return out
 
 
-_BREAK = set("，。；：！？,;:!?\n\r…|>")
 
 
-def _clause_start(text: str, pos: int, limit: int = 40) -> int:
+def _clause_start(text: str, pos: int, breaks: frozenset[str], limit: int = 40) -> int:
     lo = max(0, pos - limit)
     i = pos
-    while i > lo and text[i - 1] not in _BREAK:
+    while i > lo and text[i - 1] not in breaks:
         i -= 1
-    return i
-
-
-def _clause_end(text: str, pos: int, limit: int = 40) -> int:
-    hi = min(len(text), pos + limit)
-    i = pos
-    while i < hi and text[i] not in _BREAK:
-        i += 1
     return i
 
 
@@ -191,9 +186,8 @@ def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
     return out
 
 
-def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
+def apply_context(drafts: list[Draft], text: str, cr: ContextRules) -> None:
     """Qualifiers from the words around each figure, shared 以上 over 、-lists, per-units."""
-    cr = context_rules(pset)
     for d in drafts:
         if d.kind not in _QUALIFIED_KINDS or d.qualifier == "range":
             continue
@@ -222,7 +216,7 @@ def apply_context(drafts: list[Draft], text: str, pset: PatternSet) -> None:
             prev.notes["qualifier_after"] = cur.notes["qualifier_after"]
     for d in drafts:
         if d.kind == "money":
-            cs = _clause_start(text, d.start)
+            cs = _clause_start(text, d.start, cr.breaks)
             units = [m.group("u") for m in cr.per.finditer(text, cs, d.start)]
             after = cr.per_after.match(text, d.end)
             if after:  # 500元/人, 500元/人·月

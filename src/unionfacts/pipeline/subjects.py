@@ -9,66 +9,355 @@ before the figure are skipped and the phrase runs back to a break, a stop word, 
 that also modify nouns (``服务``) from ``subject_lead_verb`` end a phrase only after its
 start (``户外劳动者服务站点`` read backward keeps 服务, ``服务职工群众`` drops it).
 
+Every word and character list is a lexicon of the patterns (``subjects.yaml``, breaks and
+quotation marks in ``text.yaml``), compiled once into a ``SubjectRules``.
+
 Works on the normalised (Simplified, cleaned) text; the caller maps the span back to raw.
 """
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+import regex
+
+from unionfacts.pipeline.builders import Draft
 from unionfacts.rules.fastre import fast
-from unionfacts.rules.packs import PatternSet
+from unionfacts.rules.packs import PatternSet, require_lexicons
+
+LEXICONS = require_lexicons(__name__, (
+    "clause_break", "phrase_break", "subject_break", "quote_open", "quote_close",
+    "subject_stop", "subject_compound", "subject_lead_verb", "subject_tail", "subject_head",
+    "subject_scope", "subject_numeral", "subject_ordinal_unit", "subject_per_unit",
+    "qualifier_after", "qualifier_before", "qualifier_glue", "classifier", "person_noun",
+    "person_unit", "rate_word", "subject_compare_base", "subject_list_joiner", "subject_change_to",
+    "growth_compare", "growth_verb"))
 
 _MAX = 16
-_BREAK = "，。；：！？,;:!?\n\r…|>/《》【】\\[\\]< \u3000\t"
-_NUMERAL = "零〇二两三四五六七八九十百千万亿"
-_SCOPE = "全省|全市|全国|全区|全县|各级|各地|全体"
-_OPEN_QUOTE = "“《\"‘「"
-_CLOSE_QUOTE = "”》\"’」"
+#: How far back a subject read backward may start, in characters before the figure.
+_BACK_REACH = 24
+_SPACE = " \u3000\t"
+
+Matcher = Any
+"""A compiled pattern: ``re.Pattern`` or ``regex.Pattern`` (``fastre.fast`` picks the engine)."""
+Match = Any
+"""A match of a ``Matcher``."""
 
 
-@functools.lru_cache(maxsize=16)
-def _compiled(pset: PatternSet):
+@dataclass(frozen=True, slots=True)
+class SubjectRules:
+    """The subject reader's patterns and character sets, compiled once from a pattern set by
+    ``compile_subject_rules``."""
+
+    fwd_skip: Matcher
+    """A classifier glossed in brackets (150台（套）), a qualifier word and 的 after a figure."""
+    scope: Matcher
+    """A scope word (全省) read past at the start of a subject read forward."""
+    fwd_end: Matcher
+    """What ends a subject read forward: a break, a digit, a numeral before a classifier, a stop
+    word; or a compound that holds a stop word (group ``keep``), stepped over."""
+    keep: Matcher
+    """A compound that holds a stop word (先进, 从业人员): no break inside it."""
+    keep_len: int
+    keep_tails: frozenset[str]
+    """Characters a compound goes on with after its first: only a trimmed stop word starting
+    with one of them can be the tail of a compound (就业意向: 向)."""
+    back_trim: Matcher
+    """Qualifier words, glue and stop words at the end of the text before a figure."""
+    back_break: Matcher
+    """What ends a subject read backward: a break, a digit run, an ordinal (第二批), a
+    distributive (每人), a stop word; or a compound (group ``keep``), stepped over."""
+    lead: Matcher
+    person: Matcher
+    lead_end: Matcher
+    tail: Matcher
+    head: Matcher
+    han: Matcher
+    rate: Matcher
+    breaks: frozenset[str]
+    """Every character a subject stops at (clause, phrase and subject breaks)."""
+    open_quote: frozenset[str]
+    close_quote: frozenset[str]
+    person_units: frozenset[str]
+    """Count units of people: the subject of such a count read forward ends with a person noun."""
+    clause_break: frozenset[str]
+    """Where a clause ends: a figure's subject is not shared across it."""
+    compare_base: frozenset[str]
+    """A character before a date that makes it a comparison base (较去年, 由2020年的38%)."""
+    list_joiners: frozenset[str]
+    """What joins the items of a list of figures (97%、92%以上)."""
+    change_to: tuple[str, ...]
+    """提升至, 提高到: the figure after them is the new value of the same thing."""
+    growth: Matcher
+    """What stands between a figure and the rate of its change (，同比增长, 较去年同期下降了)."""
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """The characters, escaped for a character class."""
+    return "".join(sorted(regex.escape(c) for c in set(chars)))
+
+
+def compile_subject_rules(pset: PatternSet) -> SubjectRules:
+    """The subject reader for one pattern set (its lexicons: ``LEXICONS``)."""
+    def chars(*names: str) -> set[str]:
+        return {c for n in names for w in pset.lexicon(n) for c in w}
+
+    breaks = chars("clause_break", "phrase_break", "subject_break")
+    brk = _char_class(breaks)
+    numeral = _char_class(chars("subject_numeral"))
     # A word that holds a stop word (先进, 从业人员, 在职职工) is matched whole, as the group
     # ``keep``, before any stop word inside it can be: the scans step over it, no break.
     compound = pset.alternation("subject_compound")
     keep = r"(?P<keep>" + compound + r")"
     stop = pset.alternation("subject_stop")
-    qa = pset.alternation("qualifier_after")
-    qb = pset.alternation("qualifier_before")
-    glue = pset.alternation("qualifier_glue")
+    classifier = pset.alternation("classifier")
     lead_alt = pset.alternation("subject_lead_verb")
     # The searches are led by the class of every character a match can start with: a
     # position that cannot start one is passed without trying each word there.
     word_first = pset.firsts("subject_stop", "subject_compound")
-    return {
-        # a classifier glossed in brackets (150台（套）) and a qualifier word are stepped over
-        "fwd_skip": fast(r"(?:[（(](?:" + pset.alternation("classifier") + r")[）)])?(?:[ \t\u3000]*(?:"
-                         + qa + r"))?(?:的)?"),
-        "scope": fast(r"(?:" + _SCOPE + r")"),
-        "fwd_end": fast(r"(?=[" + _BREAK + "0-9" + _NUMERAL + word_first + r"])(?:" + keep + r"|[" + _BREAK
-                        + r"0-9]|[" + _NUMERAL + r"]++(?=" + pset.alternation("classifier") + r")|(?:" + stop + r"))"),
-        "keep": fast(r"(?:" + compound + r")"),
-        "keep_len": max(map(len, pset.lexicon("subject_compound")), default=0),
-        # characters a compound can go on with after its first: only a trimmed stop word that
-        # starts with one of them can be the tail of a compound (就业意向: 向)
-        "keep_tails": frozenset(c for w in pset.lexicon("subject_compound") for c in w[1:]),
-        "back_trim": fast(pset.lead("qualifier_before", "qualifier_glue", "subject_stop")
-                          + r"(?:(?:" + qb + r"|" + glue + r"|(?!" + compound + r")(?:" + stop + r"))[ \t\u3000]*)+$"),
-        "back_break": fast(
+    compounds = pset.lexicon("subject_compound")
+    return SubjectRules(
+        fwd_skip=fast(r"(?:[（(](?:" + classifier + r")[）)])?(?:[ \t\u3000]*(?:"
+                      + pset.alternation("qualifier_after") + r"))?(?:的)?"),
+        scope=fast(r"(?:" + pset.alternation("subject_scope") + r")"),
+        fwd_end=fast(r"(?=[" + brk + "0-9" + numeral + word_first + r"])(?:" + keep + r"|[" + brk
+                     + r"0-9]|[" + numeral + r"]++(?=" + classifier + r")|(?:" + stop + r"))"),
+        keep=fast(r"(?:" + compound + r")"),
+        keep_len=max(map(len, compounds), default=0),
+        keep_tails=frozenset(c for w in compounds for c in w[1:]),
+        back_trim=fast(pset.lead("qualifier_before", "qualifier_glue", "subject_stop")
+                       + r"(?:(?:" + pset.alternation("qualifier_before") + r"|"
+                       + pset.alternation("qualifier_glue") + r"|(?!" + compound + r")(?:" + stop
+                       + r"))[ \t\u3000]*)+$"),
+        back_break=fast(
             # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
-            r"(?=[" + _BREAK + "0-9第每" + word_first + r"])(?:[" + _BREAK
-            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+[批届次期个]?|每一?[人天月年个位名户次家周期批季场届轮]"
-            + r"|(?:" + stop + r"))"),
-        "lead": fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
-        "person": fast(r"(?:" + pset.alternation("person_noun") + r")"),
-        "lead_end": fast(r"(?:" + lead_alt + r")$"),
-        "tail": fast(r"(?:" + pset.alternation("subject_tail") + r")"),
-        "head": fast(r"(?:" + pset.alternation("subject_head") + r")$"),
-        "han": fast(r"\p{Han}"),
-        "rate": fast(r"(?:" + pset.alternation("rate_word") + r")"),
-    }
+            r"(?=[" + brk + "0-9第每" + word_first + r"])(?:[" + brk
+            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+["
+            + _char_class(chars("subject_ordinal_unit")) + r"]?|每一?["
+            + _char_class(chars("subject_per_unit")) + r"]|(?:" + stop + r"))"),
+        lead=fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
+        person=fast(r"(?:" + pset.alternation("person_noun") + r")"),
+        lead_end=fast(r"(?:" + lead_alt + r")$"),
+        tail=fast(r"(?:" + pset.alternation("subject_tail") + r")"),
+        head=fast(r"(?:" + pset.alternation("subject_head") + r")$"),
+        han=fast(r"\p{Han}"),
+        rate=fast(r"(?:" + pset.alternation("rate_word") + r")"),
+        breaks=frozenset(breaks),
+        open_quote=frozenset(chars("quote_open")),
+        close_quote=frozenset(chars("quote_close")),
+        person_units=frozenset(pset.lexicon("person_unit")),
+        clause_break=frozenset(chars("clause_break")),
+        compare_base=frozenset(pset.lexicon("subject_compare_base")),
+        list_joiners=frozenset(pset.lexicon("subject_list_joiner")),
+        change_to=tuple(pset.lexicon("subject_change_to")),
+        growth=fast(r"[，,]?\s*(?:" + pset.alternation("growth_compare") + r")*(?:"
+                    + pset.alternation("growth_verb") + r")了?(?:为|达到?)?"),
+    )
 
+
+#: The most characters between a figure and the new value of a change that shares its subject.
+_CHANGE_MAX = 8
+_SUBJECT_KINDS = ("money", "count", "percent", "measure")
+
+
+def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list[tuple[int, int] | None]:
+    """Subject spans (of ``text``, the normalised text) for each draft, in order; a figure with
+    no subject of its own may share the one before it (``_shared``)."""
+    out: list[tuple[int, int] | None] = []
+    for i, d in enumerate(drafts):
+        if d.kind not in _SUBJECT_KINDS:
+            out.append(None)
+            continue
+        # a comparison base in the figure's clause (工资总额较去年增长8%) is read past: the
+        # subject is what stands before 比/较
+        start, j = d.start, i - 1
+        while j >= 0 and drafts[j].kind == "date" and text[drafts[j].start - 1:drafts[j].start] in rules.compare_base \
+                and not any(ch in rules.clause_break for ch in text[drafts[j].end:start]):
+            start, j = drafts[j].start - 1, j - 1
+        lo = drafts[j].end if j >= 0 else 0
+        hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
+        # a person unit's subject read forward ends with a person noun
+        span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
+        out.append(span if span is not None else _shared(drafts, out, i, text, rules))
+    return out
+
+
+def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int, text: str,
+            rules: SubjectRules) -> tuple[int, int] | None:
+    """The subject of the figure before, for a figure with none of its own that names the same
+    thing: the next item of a 、-list (97%、92%以上), the new value of a change (由2020年的
+    38%提升至今年的61.5%, 由800元提高到1200元), or the rate of change of an amount (营业收入
+    86.5亿元，同比增长11.2%)."""
+    d, k = drafts[i], i - 1
+    while k >= 0 and drafts[k].kind == "date":
+        k -= 1
+    if k < 0:
+        return None
+    prev = out[k]
+    if not prev:
+        return None
+    between = text[drafts[k].end:d.start]
+    if d.kind == "percent" and drafts[k].kind in _SUBJECT_KINDS:
+        # 营业收入86.5亿元，同比增长11.2%; 新建4684个工会驿站，同比增加133% (its subject read
+        # forward lies between); 占比达65.3%，比上年提高2.1个百分点
+        sub_a, sub_b = prev
+        if rules.growth.fullmatch(text[sub_b:d.start] if sub_a >= drafts[k].end else between):
+            return prev
+    if drafts[k].kind != d.kind:
+        return None
+    if k == i - 1 and between in rules.list_joiners:
+        return prev
+    if len(between) <= _CHANGE_MAX and any(w in between for w in rules.change_to) \
+            and not any(ch in rules.clause_break for ch in between):
+        return prev
+    return None
+
+
+def find_subject(text: str, start: int, end: int, rules: SubjectRules, kind: str,
+                 lo_bound: int = 0, hi_bound: int | None = None,
+                 people: bool = False) -> tuple[int, int] | None:
+    """Span of the subject in ``text`` for the figure at ``[start, end)``, or ``None``.
+
+    ``lo_bound``/``hi_bound`` are the ends of the neighbouring figures: a subject never runs
+    into another figure. ``people``: the figure counts people (人, 名), so a subject read
+    forward ends with its last person noun (2万余农民工返乡就业 → 农民工). A percentage is read
+    backward only (建会率达到97%), except a share in tenths, which names what follows it
+    (近七成受访者, 超六成企业).
+    """
+    hi_bound = len(text) if hi_bound is None else hi_bound
+    tenths = kind == "percent" and text[end - 1:end] == "成"
+    people = people or tenths  # 七成以上的职工对服务满意 → 职工
+    if kind != "percent" or tenths:
+        span = _read_forward(rules, text, end, hi_bound, people)
+        if span is not None:
+            return span
+    return _read_backward(rules, text, start, lo_bound, kind)
+
+
+# --- reading forward -------------------------------------------------------------------------
+
+def _read_forward(c: SubjectRules, text: str, end: int, hi_bound: int,
+                  people: bool) -> tuple[int, int] | None:
+    """The phrase after the figure ending at ``end``, or ``None`` when nothing nominal follows."""
+    m = c.fwd_skip.match(text, end)
+    a = m.end() if m else end
+    if a >= len(text) or text[a] in "、，,":  # a list comma leads to the next figure
+        return None
+    b = _forward_end(c, text, a, min(hi_bound, a + _MAX))
+    a2, b2 = _trim(text, a, b)
+    b2 = _before_quoted_object(c, text, a2, b2)
+    if people:
+        a2, b2 = _at_person_noun(c, text, a2, b2)
+    if b2 > a2 and c.han.search(text, a2, b2):
+        return _strip_lead(text, a2, b2, c)
+    return None
+
+
+def _forward_end(c: SubjectRules, text: str, a: int, hi: int) -> int:
+    """Where a phrase read forward from ``a`` ends: the first break, figure or stop word
+    before ``hi``, after a scope word (全省) and stepping over compounds."""
+    sm = c.scope.match(text, a)
+    e = c.fwd_end.search(text, sm.end() if sm else a, hi)
+    while e is not None and e.lastgroup == "keep":
+        e = c.fwd_end.search(text, e.end(), hi)
+    return e.start() if e else hi
+
+
+def _before_quoted_object(c: SubjectRules, text: str, a: int, b: int) -> int:
+    """A verb before a quoted object ends the phrase: 举措服务“3815”战略 (but 社会组织)."""
+    if text[b:b + 1] in c.open_quote:
+        t = c.lead_end.search(text, a + 1, b)
+        if t is not None:
+            return int(t.start())
+    return b
+
+
+def _at_person_noun(c: SubjectRules, text: str, a: int, b: int) -> tuple[int, int]:
+    """A count of people is named by its person noun: 2万余农民工[返乡就业] → 农民工."""
+    last = _last(c.person, text, a, b)
+    if last is None:
+        return a, b
+    b = last.end()
+    if text[b:b + 1] in c.close_quote and text[a:a + 1] in c.open_quote:
+        b += 1  # “四川工匠”
+    return a, b
+
+
+# --- reading backward ------------------------------------------------------------------------
+
+def _read_backward(c: SubjectRules, text: str, start: int, lo_bound: int,
+                   kind: str) -> tuple[int, int] | None:
+    """The phrase before the figure starting at ``start``, or ``None``."""
+    lo = max(0, start - _BACK_REACH, lo_bound)
+    right = _backward_end(c, text, lo, start)
+    cut = _last_break(c, text, lo, right)  # a stop word (a Han match), punctuation or a digit
+    a2, b2 = _trim(text, cut.end() if cut else lo, right)
+    a2 = _whole_quotation(c, text, lo, a2, b2)
+    if b2 - a2 > _MAX:
+        a2 = b2 - _MAX
+    a2 = _past_compound_tail(c, text, lo, cut, a2, b2)
+    if kind == "percent":
+        a2, b2 = _at_rate_word(c, text, lo, a2, b2)
+    if b2 > a2 and c.han.search(text, a2, b2):
+        return _strip_lead(text, a2, b2, c)
+    return None
+
+
+def _backward_end(c: SubjectRules, text: str, lo: int, start: int) -> int:
+    """Where a phrase read backward ends: before the qualifier words, glue and stop words that
+    stand right before the figure (and any space: 投入资金 3000万元)."""
+    left = text[lo:start]
+    t = c.back_trim.search(left)
+    if t is not None and left[t.start()] in c.keep_tails:
+        # a trailing stop word that ends a compound (就业意向: 向) is no trailing stop word
+        for k in c.keep.finditer(left, max(0, t.start() - c.keep_len + 1), t.end()):
+            if k.start() < t.start() < k.end():
+                t = c.back_trim.search(left, k.end())
+                break
+    right = lo + (t.start() if t else len(left))
+    while right > lo and text[right - 1] in _SPACE:  # a space is a break, not here
+        right -= 1
+    return right
+
+
+def _whole_quotation(c: SubjectRules, text: str, lo: int, a: int, b: int) -> int:
+    """A quoted name cut by a stop inside it is taken whole: (“劳模工匠进校园”活动)."""
+    if "”" in text[a:b] and "“" not in text[a:text.find("”", a, b)]:
+        q = text.rfind("“", lo, a)
+        if q >= 0 and not any(ch in c.breaks for ch in text[q:a]):
+            return q
+    return a
+
+
+def _past_compound_tail(c: SubjectRules, text: str, lo: int, cut: Match | None, a: int,
+                        b: int) -> int:
+    """One character, or a word that names no thing by itself (人数, 金额), left after a stop
+    word is the tail of a compound (发放慰问金, 规上企业参与面, 职工参与人数): the stop word is
+    no break there; read on back to the break before it."""
+    if cut is not None and cut.end() == a and c.han.match(cut.group()) \
+            and (b - a == 1 or c.tail.fullmatch(text, a, b)):
+        before = _last_break(c, text, lo, cut.start())
+        return _trim(text, before.end() if before else lo, b)[0]
+    return a
+
+
+def _at_rate_word(c: SubjectRules, text: str, lo: int, a: int, b: int) -> tuple[int, int]:
+    """A rate is named by its rate word: 建会率分别动态 → …建会率; when a stop word cut the
+    phrase after it (建会率分别动态保持在97%), the rate word earlier in the clause."""
+    last = _last(c.rate, text, a, b)
+    if last is None:
+        last = _last(c.rate, text, lo, a)
+        if last is not None and not any(ch in c.breaks for ch in text[last.end():a]):
+            before = _last_break(c, text, lo, last.start())
+            return _trim(text, before.end() if before else lo, last.end())
+    if last is not None:
+        b = last.end()
+    return a, b
+
+
+# --- shared steps ----------------------------------------------------------------------------
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     while a < b and text[a] in " 、“\"'‘(（":
@@ -84,93 +373,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def find_subject(text: str, start: int, end: int, pset: PatternSet, kind: str,
-                 lo_bound: int = 0, hi_bound: int | None = None,
-                 people: bool = False) -> tuple[int, int] | None:
-    """Span of the subject in ``text`` for the figure at ``[start, end)``, or ``None``.
-
-    ``lo_bound``/``hi_bound`` are the ends of the neighbouring figures: a subject never runs
-    into another figure. ``people``: the figure counts people (人, 名), so a subject read
-    forward ends with its last person noun (2万余农民工返乡就业 → 农民工). A percentage is read
-    backward only (建会率达到97%), except a share in tenths, which names what follows it
-    (近七成受访者, 超六成企业).
-    """
-    c = _compiled(pset)
-    hi_bound = len(text) if hi_bound is None else hi_bound
-    tenths = kind == "percent" and text[end - 1:end] == "成"
-    people = people or tenths  # 七成以上的职工对服务满意 → 职工
-    if kind != "percent" or tenths:
-        m = c["fwd_skip"].match(text, end)
-        a = m.end() if m else end
-        if a < len(text) and text[a] not in "、，,":
-            sm = c["scope"].match(text, a)
-            search_from = sm.end() if sm else a
-            hi = min(hi_bound, a + _MAX)
-            e = c["fwd_end"].search(text, search_from, hi)
-            while e is not None and e.lastgroup == "keep":
-                e = c["fwd_end"].search(text, e.end(), hi)
-            b = e.start() if e else hi
-            a2, b2 = _trim(text, a, b)
-            if text[b2:b2 + 1] in _OPEN_QUOTE:
-                t = c["lead_end"].search(text, a2 + 1, b2)
-                if t is not None:  # a verb before a quoted object: 举措服务“3815”战略 (but 社会组织)
-                    b2 = t.start()
-            if people:  # a count of people is named by its person noun: 2万余农民工[返乡就业]
-                last = _last(c["person"], text, a2, b2)
-                if last is not None:
-                    b2 = last.end()
-                    if text[b2:b2 + 1] in _CLOSE_QUOTE and text[a2:a2 + 1] in _OPEN_QUOTE:
-                        b2 += 1  # “四川工匠”
-            if b2 > a2 and c["han"].search(text, a2, b2):
-                return _strip_lead(text, a2, b2, c)
-    # backward
-    lo = max(0, start - 24, lo_bound)
-    left = text[lo:start]
-    t = c["back_trim"].search(left)
-    if t is not None and left[t.start()] in c["keep_tails"]:
-        # a trailing stop word that ends a compound (就业意向: 向) is no trailing stop word
-        for k in c["keep"].finditer(left, max(0, t.start() - c["keep_len"] + 1), t.end()):
-            if k.start() < t.start() < k.end():
-                t = c["back_trim"].search(left, k.end())
-                break
-    right = lo + (t.start() if t else len(left))
-    while right > lo and text[right - 1] in " \u3000\t":  # 投入资金 3000万元: a space is a break, not here
-        right -= 1
-    cut = _last_break(c, text, lo, right)  # a stop word (a Han match), punctuation or a digit
-    b_start = cut.end() if cut else lo
-    a2, b2 = _trim(text, b_start, right)
-    # a quoted name cut by a stop inside it: take the whole quotation (“劳模工匠进校园”活动)
-    if "”" in text[a2:b2] and "“" not in text[a2:text.find("”", a2, b2)]:
-        q = text.rfind("“", lo, a2)
-        if q >= 0 and not any(ch in _BREAK for ch in text[q:a2]):
-            a2 = q
-    if b2 - a2 > _MAX:
-        a2 = b2 - _MAX
-    if cut is not None and cut.end() == a2 and c["han"].match(cut.group()) \
-            and (b2 - a2 == 1 or c["tail"].fullmatch(text, a2, b2)):
-        # one character, or a word that names no thing by itself (人数, 金额), left after a stop
-        # word is the tail of a compound (发放慰问金, 规上企业参与面, 职工参与人数): the stop
-        # word is no break there; read on back to the break before it
-        before = _last_break(c, text, lo, cut.start())
-        a2 = _trim(text, before.end() if before else lo, b2)[0]
-    if kind == "percent":
-        # a rate is named by its rate word: 建会率分别动态 → …建会率; when a stop word cut
-        # the phrase after it (建会率分别动态保持在97%), the rate word earlier in the clause
-        last = _last(c["rate"], text, a2, b2)
-        if last is None:
-            last = _last(c["rate"], text, lo, a2)
-            if last is not None and not any(ch in _BREAK for ch in text[last.end():a2]):
-                before = _last_break(c, text, lo, last.start())
-                a2, b2 = _trim(text, before.end() if before else lo, last.end())
-                last = None
-        if last is not None:
-            b2 = last.end()
-    if b2 > a2 and c["han"].search(text, a2, b2):
-        return _strip_lead(text, a2, b2, c)
-    return None
-
-
-def _last(rx, text: str, a: int, b: int):
+def _last(rx: Matcher, text: str, a: int, b: int) -> Match | None:
     """The last match of ``rx`` in ``text[a:b]``, or ``None``."""
     last = None
     for last in rx.finditer(text, a, b):
@@ -178,20 +381,20 @@ def _last(rx, text: str, a: int, b: int):
     return last
 
 
-def _last_break(c: dict, text: str, a: int, b: int):
+def _last_break(c: SubjectRules, text: str, a: int, b: int) -> Match | None:
     """The last break in ``text[a:b]`` read backward (a word that holds a stop word is none)."""
     last = None
-    for m in c["back_break"].finditer(text, a, b):
+    for m in c.back_break.finditer(text, a, b):
         if m.lastgroup != "keep":
             last = m
     return last
 
 
-def _strip_lead(text: str, a: int, b: int, c: dict) -> tuple[int, int]:
+def _strip_lead(text: str, a: int, b: int, c: SubjectRules) -> tuple[int, int]:
     """Drop a verb that opens the phrase (服务职工群众 → 职工群众), keeping 服务站点 inside;
     a phrase that ends in a head noun such a verb modifies (帮扶资金), or that would leave a word
     naming no thing by itself (帮扶金额), is one compound."""
-    m = c["lead"].match(text, a, b)
-    if m is None or c["head"].search(text, m.end(), b) is not None or c["tail"].fullmatch(text, m.end(), b):
+    m = c.lead.match(text, a, b)
+    if m is None or c.head.search(text, m.end(), b) is not None or c.tail.fullmatch(text, m.end(), b):
         return a, b  # 帮扶资金, 帮扶金额: one compound
-    return m.end(), b
+    return int(m.end()), b

@@ -23,13 +23,19 @@ from typing import Any
 import regex
 
 from unionfacts.errors import PatternError
-from unionfacts.rules.packs import PatternSet
+from unionfacts.rules.packs import PatternSet, require_lexicons
 
 #: The lexicons of relative date words: word → offset from the publication date, in years,
 #: months, days and quarters (今年 0, 去年 -1, 明天 1, 上季度 -1).
 REL_LEXICONS = ("rel_year", "rel_month", "rel_day", "rel_quarter")
-#: Characters that end a clause: a marker before them says nothing about a date after them.
-_CLAUSE_BREAK = "，。；,;！？!?\n"
+# Every lexicon compile_time_rules reads (patterns/time_words.yaml, duration.yaml); the header
+# ones are read by the metadata finders through TimeRules.
+require_lexicons(__name__, (
+    *REL_LEXICONS, "century_word", "future_marker", "future_clause", "deadline_after",
+    "deadline_after_not", "deadline_met", "as_of", "afternoon", "duration_unit", "month_part",
+    "year_part", "published_label", "dateline_source", "source_label", "author_label",
+    "author_label_not_after", "title_label", "crumb_lead", "chrome_label", "chrome_phrase",
+    "chrome_button", "header_meta", "marker_break"))
 # How far before a date its markers are sought: a future marker right before it (将于), a plan
 # or deadline verb earlier in its clause (要求各地在…), a 已 that says a deadline is met.
 _FUTURE_REACH = 6
@@ -157,7 +163,7 @@ def compile_time_rules(pset: PatternSet) -> TimeRules:
     """The time stages' rules of a pattern set; build once per set and pass to the stages."""
     alt = functools.partial(_alternation, pset)
     as_of = tuple(_lexicon(pset, "as_of"))
-    not_break = "[^" + regex.escape(_CLAUSE_BREAK) + "]*"
+    not_break = "[^" + regex.escape("".join(sorted(_lexicon(pset, "marker_break")))) + "]*"
     return TimeRules(
         rel_year=_ints(pset, "rel_year"), rel_month=_ints(pset, "rel_month"),
         rel_day=_ints(pset, "rel_day"), rel_quarter=_ints(pset, "rel_quarter"),

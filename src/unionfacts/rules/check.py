@@ -19,12 +19,19 @@ from typing import TextIO
 
 from unionfacts.errors import PatternError
 from unionfacts.pipeline.numbers import plain
-from unionfacts.rules.packs import FACT_KINDS, PatternSet, Rule, get_patterns
+from unionfacts.rules.packs import (
+    FACT_KINDS,
+    MATCH_TIMEOUT,
+    PatternSet,
+    Rule,
+    builtin_dir,
+    get_patterns,
+)
 
 _MARK = re.compile(r"\[\[(.+?)\]\]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     """One example or negative of one rule, ready to run."""
 
@@ -45,7 +52,9 @@ class Case:
 
 def unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Text without ``[[``/``]]`` and the marked spans in that text."""
-    out, spans, pos = [], [], 0
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
     last = 0
     for m in _MARK.finditer(marked):
         out.append(marked[last:m.start()])
@@ -79,13 +88,22 @@ def _field_str(v: object) -> str:
 
 
 def run_case(case: Case) -> str | None:
-    """``None`` when the case behaves as written, else what went wrong."""
-    from unionfacts.extractor import extract
+    """``None`` when the case behaves as written, else what went wrong (a pattern that timed
+    out on the example, too: that is a fault of the rule, reported as its failure)."""
+    try:
+        return _run_case(case)
+    except PatternError as exc:
+        return str(exc)
 
+
+def _run_case(case: Case) -> str | None:
+    from unionfacts.extractor import default_extractor
+
+    ex = default_extractor(case.extra)
     if case.rule.kind == "enum":
-        from unionfacts.pipeline.lists import run_enum_case
-        return run_enum_case(case)
-    facts = extract(case.text, published=case.published, extra_patterns=case.extra)
+        from unionfacts.pipeline.lists import check_enum_case
+        return check_enum_case(case, ex.extract_document(case.text, published=case.published))
+    facts = ex.extract(case.text, published=case.published)
     kind = case.rule.kind
     if kind in FACT_KINDS:
         facts = [f for f in facts if f.kind == kind]
@@ -94,9 +112,7 @@ def run_case(case: Case) -> str | None:
     if case.expected is None:
         return None if not got else f"expected no fact in {case.text!r}, got {shown}"
     if kind == "veto":
-        from unionfacts.extractor import _normalizer
-        pset = get_patterns(case.extra)
-        if not case.rule.regex.search(_normalizer(pset)(case.text).text):
+        if not case.rule.regex.search(ex.normalize(case.text).text):
             return f"veto pattern does not match {case.text!r}"
     if got != case.expected:
         want = ", ".join(repr(case.text[a:b]) for a, b in case.expected) or "nothing"
@@ -116,7 +132,6 @@ def check_packs(dirs: list[str], out: TextIO, err: TextIO) -> int:
     """Validate packs and run their examples; print failures as ``file:rule: expected … got …``."""
     extra = tuple(str(Path(d).resolve()) for d in dirs)
     try:
-        from unionfacts.rules.packs import builtin_dir
         builtin = str(Path(str(builtin_dir())).resolve())
         extra = tuple(d for d in extra if d != builtin)
         pset = get_patterns(extra)
@@ -124,6 +139,12 @@ def check_packs(dirs: list[str], out: TextIO, err: TextIO) -> int:
         print(f"{exc}", file=err)
         return 1
     wanted = set(extra)
+    for rule in pset.rules:
+        if rule.user_macros:
+            line = f":{rule.line}" if rule.line else ""
+            print(f"{rule.file}{line}:{rule.id}: note: a user pack redefines "
+                  f"{', '.join(rule.user_macros)}: run as a user rule, under the "
+                  f"{MATCH_TIMEOUT:g} s match timeout", file=out)
     failures = total = 0
     for case in iter_cases(pset, extra):
         if wanted and not any(case.rule.file.startswith(d) for d in wanted):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
 from typing import Any
 
 import regex
@@ -79,16 +80,17 @@ def unique_group_names(pattern: str) -> tuple[str, dict[str, str]] | None:
     alias: dict[str, str] = {}
     refs: set[str] = set()
 
-    def rename(m: re.Match) -> str:
+    def rename(m: re.Match[str]) -> str:
+        whole = m.group()
         if m.group(2):
             refs.add(m.group(2))
-            return m.group()
+            return whole
         name = m.group(1)
         if not name:
-            return m.group()  # an escape or a character class: as is
+            return whole  # an escape or a character class: as is
         k = seen[name] = seen.get(name, 0) + 1
         if k == 1:
-            return m.group()
+            return whole
         new = f"{name}{ALIAS_SEP}{k}"
         alias[new] = name
         return f"(?P<{new}>"
@@ -123,7 +125,7 @@ def fast(pattern: str) -> Any:
     return compiled
 
 
-def first_chars(words) -> str:
+def first_chars(words: Iterable[str]) -> str:
     """The first characters of ``words``, escaped for a character class. A scan led by
     ``(?=[…])`` of them passes other positions without trying each alternative there; for a
     plain alternation of words ``re`` derives that class itself (measured: adding it is slower)."""
