@@ -14,62 +14,105 @@ run leaves ``OUT`` as it was.
 from __future__ import annotations
 
 import argparse
-import codecs
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from unionfacts.errors import PatternError
 from unionfacts.io.sinks import AtomicWriter
 
+#: What ``--kinds`` accepts: the fact kinds and the items of numbered lists.
+_KIND_CHOICES = ("money", "count", "percent", "date", "duration", "measure", "measure_item")
+
+
+def _err(msg: str) -> None:
+    print(f"unionfacts: {msg}", file=sys.stderr)
+
+
+def _parse_kinds(value: str) -> tuple[str, ...] | str:
+    """The kinds named by ``--kinds``, or the message saying what is wrong."""
+    kinds = tuple(dict.fromkeys(k.strip() for k in value.split(",") if k.strip()))
+    if not kinds:
+        return f"--kinds names no kind; choose from {', '.join(_KIND_CHOICES)}"
+    bad = [k for k in kinds if k not in _KIND_CHOICES]
+    if bad:
+        return f"unknown kind(s): {', '.join(bad)}; choose from {', '.join(_KIND_CHOICES)}"
+    return kinds
+
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from unionfacts.models import KINDS
     from unionfacts.pipeline.timebase import parse_published
 
-    kinds = None
-    if args.kinds:
-        kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
-        bad = [k for k in kinds if k not in KINDS]
-        if bad:
-            print(f"unionfacts: unknown kind(s): {', '.join(bad)}", file=sys.stderr)
+    kinds: tuple[str, ...] | None = None
+    if args.kinds is not None:
+        parsed = _parse_kinds(args.kinds)
+        if isinstance(parsed, str):
+            _err(parsed)
             return 2
+        kinds = parsed
     if args.encoding is not None:
-        try:
-            codecs.lookup(args.encoding)
-        except LookupError:
-            print(f"unionfacts: unknown encoding: {args.encoding}", file=sys.stderr)
+        from unionfacts.io.sources import check_encoding
+
+        problem = check_encoding(args.encoding)
+        if problem:
+            _err(f"--encoding: {problem} (e.g. utf-8, gb18030, gbk, big5, utf-16)")
             return 2
-    if args.published is not None:
-        try:
-            parse_published(args.published)
-        except ValueError as exc:
-            print(f"unionfacts: --published: {exc}", file=sys.stderr)
-            return 2
+    published: dict[str, str | None] = {"published": None, "force_published": None}
+    for opt in published:
+        value = getattr(args, opt)
+        if value is not None:
+            try:
+                published[opt] = parse_published(value)
+            except ValueError as exc:
+                _err(f"--{opt.replace('_', '-')}: {exc} (e.g. 2024-03-01, 2024-03-01T09:30+08:00)")
+                return 2
     jobs = args.jobs if args.jobs != 0 else (os.cpu_count() or 1)
     if jobs < 0:
-        print("unionfacts: --jobs must be 0 (one per CPU) or more", file=sys.stderr)
+        _err("--jobs must be 0 (one per CPU) or more")
         return 2
     from unionfacts.extractor import Extractor, Failure
-    from unionfacts.io.sinks import render_json, render_jsonl
-    from unionfacts.io.sources import iter_sources
+    from unionfacts.io.sinks import (
+        add_fields,
+        render_document_line,
+        render_json,
+        render_jsonl,
+    )
+    from unionfacts.io.sources import Input, Options, iter_sources
 
+    fact_kinds = None if kinds is None else tuple(k for k in kinds if k != "measure_item")
+    items = kinds is None or "measure_item" in kinds
     try:
-        ex = Extractor(args.patterns or (), kinds=kinds)
+        ex = Extractor(args.patterns or (), kinds=fact_kinds)
     except PatternError as exc:
-        print(f"unionfacts: {exc}", file=sys.stderr)
+        _err(str(exc))
+        return 2
+    except MemoryError:
+        _err("a rule pack is too large to compile (out of memory)")
         return 2
     try:
         out = AtomicWriter(args.output)
     except OSError as exc:
-        print(f"unionfacts: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        _err(f"cannot write {args.output or 'stdout'}: {exc.strerror or exc}")
+        return 2 if args.output else 1
+    fmt = args.format
+    render: Callable[[Any], str]
+    if fmt == "json":
+        render = render_json
+    elif fmt == "documents":
+        render = render_document_line
+    else:
+        render = render_jsonl if items else functools.partial(render_jsonl, items=False)
+    options = Options(encoding=args.encoding, published=published["published"],
+                      force_published=published["force_published"], text_key=args.text_key,
+                      id_key=args.id_key, published_key=args.published_key, notice=_err)
     failed = 0
     first = True
-    sources = iter_sources(args.paths, args.encoding, args.published)
-    results = ex.map(sources, render_json if args.format == "json" else render_jsonl, jobs=jobs)
+    results = ex.map(iter_sources(args.paths, options=options), render, jobs=jobs)
     try:
-        if args.format == "json":
+        if fmt == "json":
             _emit(out, "[")
         for src, text in results:
             if isinstance(text, Failure):
@@ -78,17 +121,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
                 if args.fail_fast:
                     break
                 continue
-            if args.format == "json":
+            if isinstance(src, Input):
+                text = add_fields(text, src.record, fmt)
+            if fmt == "json":
                 _emit(out, ("\n" if first else ",\n") + text)
                 first = False
             else:
                 _emit(out, text)  # one write per document: never half a line
-        if args.format == "json":
+        if fmt == "json":
             _emit(out, "\n]\n")
         _emit(out, None)
     except _OutputError as exc:
         out.abort()
-        print(f"unionfacts: cannot write {args.output or 'stdout'}: {exc}", file=sys.stderr)
+        _err(f"cannot write {args.output or 'stdout'}: {exc}")
         return 1
     except BaseException:
         out.abort()
@@ -118,16 +163,37 @@ def _emit(out: AtomicWriter, text: str | None) -> None:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from unionfacts.extractor import json_schema
+    if args.what == "record":
+        from unionfacts.io.sinks import record_schema
 
-    print(json.dumps(json_schema(args.what), ensure_ascii=False, indent=2))
+        schema = record_schema()
+    else:
+        from unionfacts.extractor import json_schema
+
+        schema = json_schema(args.what)
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
     return 0
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
+    """0 every example behaves, 1 some do not (or one timed out), 2 a pack that does not load
+    (the same code as ``extract --patterns`` gives for it)."""
     from unionfacts.rules.check import check_packs
+    from unionfacts.rules.packs import get_patterns
 
-    return check_packs(args.dirs, out=sys.stdout, err=sys.stderr)
+    try:
+        get_patterns(tuple(str(os.path.abspath(d)) for d in args.dirs))
+    except PatternError as exc:
+        _err(str(exc))
+        return 2
+    except MemoryError:
+        _err("a rule pack is too large to compile (out of memory)")
+        return 2
+    try:
+        return check_packs(args.dirs, out=sys.stdout, err=sys.stderr)
+    except TimeoutError as exc:
+        _err(f"rules check: an example timed out (a catastrophic pattern?): {exc}")
+        return 1
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -162,36 +228,105 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+_EPILOG = """\
+examples:
+  unionfacts extract seeds/                       every .txt/.md/.html/.jsonl/.csv in a folder
+  unionfacts extract page.html --format documents  one document per line, facts nested
+  unionfacts extract docs.jsonl --text-key body --id-key url -o facts.jsonl
+  cat article.txt | unionfacts extract - --published 2024-03-01
+  unionfacts extract a.txt --kinds money,percent --jobs 0
+  unionfacts schema record                        the JSON Schema of one output line
+  unionfacts rules check mypack/                  validate a rule pack, run its examples
+
+exit codes:
+  0  every input was extracted
+  1  some inputs failed (each named on stderr; the others are written), or the output
+     could not be written
+  2  usage error: a bad option or value, a broken rule pack, an output folder that does
+     not exist
+"""
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults shown after each option's help (an option without a value to show says its
+    default in words); the epilog's layout kept."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False) or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("unionfacts")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="unionfacts", description="Typed facts from Chinese news text.")
-    sub = p.add_subparsers(dest="command", required=True)
-    e = sub.add_parser("extract", help="extract facts from files, folders, .jsonl or stdin")
-    e.add_argument("paths", nargs="*", help="files, folders (walked for *.txt, *.jsonl) or - for stdin")
-    e.add_argument("--format", choices=("jsonl", "json"), default="jsonl")
-    e.add_argument("--kinds", help="comma-separated kinds to keep (money,count,percent,date,duration,measure)")
-    e.add_argument("-o", "--output", help="write here (atomically) instead of stdout")
-    e.add_argument("--published", help="publication date (ISO 8601) for every input without its own")
-    e.add_argument("--patterns", action="append", metavar="DIR", help="add a user rule pack (repeatable)")
-    e.add_argument("--encoding", help="input encoding (default: a byte order mark, else UTF-8, "
-                                      "else GB18030 or Big5, whichever reads as Chinese)")
-    e.add_argument("--fail-fast", action="store_true", help="stop at the first bad input")
+    p = argparse.ArgumentParser(prog="unionfacts", description="Typed facts from Chinese news text.",
+                                epilog=_EPILOG, formatter_class=_Help)
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", help="what to do (see COMMAND --help)")
+    e = sub.add_parser("extract", help="extract facts from files, folders, tables or stdin",
+                       description="Extract typed facts; data to stdout (or -o), messages to stderr.",
+                       epilog=_EPILOG, formatter_class=_Help)
+    e.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files, folders (walked for .txt .text .md .html .htm .jsonl .csv .parquet), "
+                        "or - for stdin (default: stdin)")
+    e.add_argument("--format", choices=("jsonl", "json", "documents"), default="jsonl",
+                   help="jsonl: a document record, then one line per fact and list item; json: one "
+                        "array of documents; documents: one document per line with nested facts")
+    e.add_argument("--kinds", metavar="K,K", default=None,
+                   help=f"comma-separated kinds to write, from {','.join(_KIND_CHOICES)} (default: all)")
+    e.add_argument("-o", "--output", metavar="OUT", default=None,
+                   help="write here (default: stdout); a regular file is replaced only when the run "
+                        "completes, a FIFO, device or link is written through")
+    e.add_argument("--published", metavar="DATE", default=None,
+                   help="publication date (ISO 8601) for inputs whose text gives none (default: none)")
+    e.add_argument("--force-published", metavar="DATE", default=None,
+                   help="publication date (ISO 8601) for every input, over any date it gives "
+                        "(default: none)")
+    e.add_argument("--patterns", action="append", metavar="DIR", default=None,
+                   help="add a user rule pack (repeatable; default: the built-in pack only)")
+    e.add_argument("--encoding", default=None,
+                   help="input encoding (default: a byte order mark, else UTF-8, else GB18030 or "
+                        "Big5, whichever reads as Chinese; .jsonl and .csv: UTF-8)")
+    e.add_argument("--text-key", default="text", metavar="NAME",
+                   help="field or column of a .jsonl/.csv/.parquet row holding the text")
+    e.add_argument("--id-key", default="id", metavar="NAME",
+                   help="field or column holding the document id (default: id; a row without one: FILE:LINE)")
+    e.add_argument("--published-key", default="published", metavar="NAME",
+                   help="field or column holding the publication date")
+    e.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first bad input (default: go on with the others)")
     e.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                   help="worker processes (default 1; 0 = one per CPU); output stays in input order")
+                   help="worker processes (0 = one per CPU); output stays in input order")
     e.set_defaults(func=_cmd_extract)
-    s = sub.add_parser("schema", help="print the JSON Schema of the output")
-    s.add_argument("what", nargs="?", choices=("document", "fact"), default="document")
+    s = sub.add_parser("schema", help="print a JSON Schema of the output", formatter_class=_Help,
+                       description="JSON Schema of one jsonl line (record), a document (document, "
+                                   "as --format json/documents writes), or one fact (fact).")
+    s.add_argument("what", nargs="?", choices=("record", "document", "fact"), default="document",
+                   help="which shape")
     s.set_defaults(func=_cmd_schema)
-    r = sub.add_parser("rules", help="rule packs: validate and run their examples")
-    rsub = r.add_subparsers(dest="rules_command", required=True)
-    rc = rsub.add_parser("check", help="validate a rule pack and run its examples")
-    rc.add_argument("dirs", nargs="*", help="pack folders (default: the built-in pack)")
+    r = sub.add_parser("rules", help="rule packs: validate and run their examples", formatter_class=_Help)
+    rsub = r.add_subparsers(dest="rules_command", metavar="COMMAND", required=True, help="what to do")
+    rc = rsub.add_parser("check", help="validate a rule pack and run its examples", formatter_class=_Help,
+                         description="Exit 0: every example behaves; 1: some do not; 2: a pack does "
+                                     "not load.")
+    rc.add_argument("dirs", nargs="*", metavar="DIR", help="pack folders (none: the built-in pack)")
     rc.set_defaults(func=_cmd_rules_check)
-    ev = sub.add_parser("evaluate", help="score extraction against annotated gold JSONL")
+    ev = sub.add_parser("evaluate", help="score extraction against annotated gold JSONL", formatter_class=_Help)
     ev.add_argument("gold", help="gold facts, JSONL in the shape of the seed gold file")
-    ev.add_argument("paths", nargs="+", help="the documents (files or folders) the gold refers to")
-    ev.add_argument("--patterns", action="append", metavar="DIR", help="add a user rule pack")
-    ev.add_argument("--show-errors", type=int, default=20, metavar="N")
-    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("paths", nargs="+", metavar="PATH",
+                    help="the documents (files or folders) the gold refers to")
+    ev.add_argument("--patterns", action="append", metavar="DIR", default=None,
+                    help="add a user rule pack (repeatable; default: the built-in pack only)")
+    ev.add_argument("--show-errors", type=int, default=20, metavar="N", help="errors listed per kind")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON (default: a table)")
     ev.set_defaults(func=_cmd_evaluate)
     return p
 
@@ -220,17 +355,33 @@ def _utf8_stdout() -> None:
             pass
 
 
+def _closed_streams() -> None:
+    """A closed stderr (``2>&-``) is None: messages would go to stdout. Point it at nothing."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
+    _closed_streams()
     _utf8_stdout()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    if getattr(args, "func", None) is None:  # bare ``unionfacts``
+        if sys.stdout is None:
+            return 2
+        parser.print_help()
+        return 0
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except MemoryError:
+        _err("out of memory")
+        return 1

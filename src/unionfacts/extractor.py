@@ -63,6 +63,8 @@ class Source:
     published: str | None = None
     label: str = ""
     error: str | None = None
+    default_published: str | None = None
+    """Publication date used only when neither ``published`` nor the text gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +195,13 @@ class Extractor:
         return facts
 
     def extract_document(self, text: str, doc_id: str = "", published: object = None, *,
-                         kinds: Iterable[str] | None = None) -> Document:
+                         kinds: Iterable[str] | None = None, default_published: object = None) -> Document:
         """One document: metadata (publication date, title, source, author) and its facts.
 
-        When ``published`` is not given it is detected from the header or dateline; the
-        evidence is recorded in ``published_evidence``. Nothing falls back to today's date.
+        ``published`` (ISO string, ``date`` or ``datetime``) is forced over any date the text
+        gives. When it is not given the date is detected from the header or dateline (the
+        evidence is recorded in ``published_evidence``), and ``default_published`` is used when
+        the text gives none. Nothing falls back to today's date.
         """
         _check_text(text)
         if not isinstance(doc_id, str):
@@ -205,6 +209,7 @@ class Extractor:
         ks = self._kinds if kinds is None else _kinds(kinds)
         c = self._c
         forced = parse_published(published) if published is not None else None
+        fallback = parse_published(default_published) if default_published is not None else None
         norm = c.normalizer(text) if text else None
         meta: dict[str, Any] = {}
         chrome: dict[str, list[Candidate]] = {}
@@ -216,6 +221,9 @@ class Extractor:
             meta = find_metadata(text, norm, c.time, masks).document_fields()
         if forced is not None:
             meta["published"] = forced
+            meta["published_evidence"] = None
+        elif fallback is not None and meta.get("published") is None:
+            meta["published"] = fallback
             meta["published_evidence"] = None
         facts, norm = self._facts(text, ks, meta.get("published"), norm, chrome)
         enums = find_enumerations(norm, facts, c.lists) if norm is not None else []
@@ -335,7 +343,8 @@ def _run(ex: Extractor, src: Source, render: Callable[[Document], T]) -> T | Fai
     if src.error is not None or src.text is None:
         return Failure(src, src.error or "no text")
     try:
-        return render(ex.extract_document(src.text, doc_id=src.doc, published=src.published))
+        return render(ex.extract_document(src.text, doc_id=src.doc, published=src.published,
+                                          default_published=src.default_published))
     except Exception as exc:  # one bad document must not stop the others
         return Failure(src, _error_text(exc))
 

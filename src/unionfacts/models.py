@@ -17,7 +17,7 @@ PlainDecimal = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_u
 
 
 class _FactBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     start: int
     """Start offset (inclusive) into the raw input text, in Python ``str`` indices."""
@@ -126,7 +126,7 @@ KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "meas
 class EnumerationItem(BaseModel):
     """One item of a numbered list of measures (``一是突出思想政治引领``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     ordinal: int
     """Position in the list, from 1."""
     marker: str
@@ -142,7 +142,7 @@ class EnumerationItem(BaseModel):
 class Enumeration(BaseModel):
     """A numbered list found in a document, linked to the count that announced it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     id: str
     """Stable id within the document (``enum-1`` …)."""
     style: str
@@ -163,17 +163,21 @@ class Enumeration(BaseModel):
 class Evidence(BaseModel):
     """Where a piece of document metadata was found."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     start: int
+    """Start offset of the evidence in the raw text."""
     end: int
+    """End offset (exclusive) of the evidence in the raw text."""
     text: str
+    """The evidence as it stands in the text."""
     rule: str
+    """Which detector found it (``published.header-line`` …)."""
 
 
 class Document(BaseModel):
     """One document's metadata and facts."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     doc: str = ""
     """Document id (file name without ``.txt`` for files)."""

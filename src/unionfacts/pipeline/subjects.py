@@ -375,10 +375,10 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 def _last(rx: Matcher, text: str, a: int, b: int) -> Match | None:
     """The last match of ``rx`` in ``text[a:b]``, or ``None``."""
-    last = None
-    for last in rx.finditer(text, a, b):
+    found = None
+    for found in rx.finditer(text, a, b):  # noqa: B007 - the loop keeps the last one
         pass
-    return last
+    return found
 
 
 def _last_break(c: SubjectRules, text: str, a: int, b: int) -> Match | None:

@@ -201,6 +201,14 @@ def parse_published(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"published must be an ISO date string, date or datetime, not {type(value).__name__}")
     v = value.strip()
+    # ISO 8601 with seconds' fractions, Z or an offset: the wall-clock date-time in that offset
+    m = regex.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+                        r"(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?", v)
+    if m:
+        try:
+            return _iso(dt.datetime.strptime(f"{m[1]}T{m[2]}", "%Y-%m-%dT%H:%M"), "minute")
+        except ValueError:
+            raise ValueError(f"published: not an ISO 8601 date: {value!r}") from None
     for fmt, precision in (("%Y-%m-%dT%H:%M:%S", "minute"), ("%Y-%m-%dT%H:%M", "minute"),
                            ("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d", "day"), ("%Y-%m", "month"),
                            ("%Y", "year")):
