@@ -32,7 +32,8 @@ from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumer
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
 from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rules, join_date_spans, select
 from unionfacts.pipeline.subjects import SubjectRules, assign_subjects, compile_subject_rules
-from unionfacts.pipeline.timebase import detect_metadata, parse_published
+from unionfacts.pipeline.metadata import find_metadata
+from unionfacts.pipeline.timebase import TimeRules, compile_time_rules, parse_published
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, load_patterns
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class _Compiled:
     lists: ListRules
     subjects: SubjectRules
     chrome: tuple[Rule, ...]
+    time: TimeRules
 
 
 def _compile(pset: PatternSet) -> _Compiled:
@@ -106,7 +108,7 @@ def _compile(pset: PatternSet) -> _Compiled:
                             dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
     chrome = tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
     return _Compiled(pset, normalizer, scan_plan(pset), context_rules(pset), compile_list_rules(pset),
-                     compile_subject_rules(pset), chrome)
+                     compile_subject_rules(pset), chrome, compile_time_rules(pset))
 
 
 def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
@@ -216,7 +218,7 @@ class Extractor:
             # metadata (no title or date of this one) and as vetoes
             chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
             masks = [(x.start, x.end) for found in chrome.values() for x in found]
-            meta = detect_metadata(text, norm, masks)
+            meta = find_metadata(text, norm, c.time, masks).document_fields()
         if forced is not None:
             meta["published"] = forced
             meta["published_evidence"] = None
@@ -281,7 +283,7 @@ class Extractor:
                 vetoes.append((cand.start, cand.end))
                 continue
             if cand.kind in ("date", "duration"):
-                d = build_time(cand, text, published)
+                d = build_time(c.time, cand, text, published)
             elif cand.kind == "enum":
                 continue
             else:
