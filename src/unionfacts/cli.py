@@ -326,6 +326,10 @@ examples:
   unionfacts extract docs.jsonl --text-key body --id-key url -o facts.jsonl
   cat article.txt | unionfacts extract - --published 2024-03-01
   unionfacts extract a.txt --kinds money,percent --jobs 0
+  unionfacts extract articles/ --db facts.db      an SQLite fact store; a rerun skips stored texts
+  unionfacts db stats facts.db                    facts by kind and by document
+  unionfacts extract a.txt --format csv -o f.csv  the typed fact table (also parquet)
+  unionfacts show seeds/ -o report.html           every fact highlighted in its text
   unionfacts schema record                        the JSON Schema of one output line
   unionfacts rules check mypack/                  validate a rule pack, run its examples
 
@@ -416,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--db", metavar="FILE", default=None,
                    help="store documents and facts in this SQLite file instead of writing them out "
                         "(a document already stored with the same text is skipped, a changed one "
-                        "replaced; see docs/records.md)")
+                        "replaced; see docs/records.md; default: none, the facts are written out)")
     e.add_argument("--match-timeout", type=float, default=None, metavar="SECONDS",
                    help="seconds a user-pack rule may take on one text before it is reported "
                         "(default: 5)")
