@@ -22,10 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 from unionfacts.errors import PatternError, UnionfactsError
+from unionfacts.models import KINDS
 from unionfacts.io.sinks import AtomicWriter
 
 #: What ``--kinds`` accepts: the fact kinds and the items of numbered lists.
-_KIND_CHOICES = ("money", "count", "percent", "date", "duration", "measure", "measure_item")
+_KIND_CHOICES = (*KINDS, "measure_item")
 
 
 def _err(msg: str) -> None:

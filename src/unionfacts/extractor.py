@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from unionfacts.errors import UnionfactsError
-from unionfacts.models import (KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
+from unionfacts.models import (KINDS, NUMERIC_KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
                                Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
@@ -309,7 +309,7 @@ def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
     start, end = norm.to_raw(d.start, d.end)
     common: dict[str, Any] = dict(start=start, end=end, text=norm.raw[start:end],
                                   qualifier=d.qualifier, rule=d.rule)
-    if d.kind in ("money", "count", "percent", "measure"):
+    if d.kind in NUMERIC_KINDS:
         if sub:
             # a subject is read, not quoted: lone surrogates become U+FFFD so JSON can carry it
             common["subject"] = without_surrogates(raw_view(norm, *sub))

@@ -23,6 +23,7 @@ from typing import Any
 
 import regex
 
+from unionfacts.models import NUMERIC_KINDS
 from unionfacts.pipeline.builders import Draft
 from unionfacts.rules.fastre import fast
 from unionfacts.rules.packs import PatternSet, require_lexicons
@@ -159,7 +160,7 @@ def compile_subject_rules(pset: PatternSet) -> SubjectRules:
 
 #: The most characters between a figure and the new value of a change that shares its subject.
 _CHANGE_MAX = 8
-_SUBJECT_KINDS = ("money", "count", "percent", "measure")
+_SUBJECT_KINDS = NUMERIC_KINDS
 
 
 def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list[tuple[int, int] | None]:
