@@ -30,6 +30,7 @@ from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates,
 from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
+from unionfacts.pipeline.region import RegionRules, compile_region_rules, document_region, localize_currency
 from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rules, join_date_spans, select
 from unionfacts.pipeline.subjects import SubjectRules, assign_subjects, compile_subject_rules
 from unionfacts.pipeline.timebase import detect_metadata, parse_published
@@ -97,6 +98,7 @@ class _Compiled:
     lists: ListRules
     subjects: SubjectRules
     chrome: tuple[Rule, ...]
+    region: RegionRules
 
 
 def _compile(pset: PatternSet) -> _Compiled:
@@ -104,7 +106,7 @@ def _compile(pset: PatternSet) -> _Compiled:
                             dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
     chrome = tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
     return _Compiled(pset, normalizer, scan_plan(pset), context_rules(pset), compile_list_rules(pset),
-                     compile_subject_rules(pset), chrome)
+                     compile_subject_rules(pset), chrome, compile_region_rules(pset))
 
 
 def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
@@ -286,6 +288,7 @@ class Extractor:
                 drafts.append(d)
         chosen = join_date_spans(select(drafts, vetoes), text)
         apply_context(chosen, text, c.context)
+        localize_currency(chosen, document_region(text, c.region), c.region)  # 元 in Taipei: TWD
         # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]

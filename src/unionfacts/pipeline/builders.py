@@ -23,7 +23,7 @@ from unionfacts.pipeline.candidates import Candidate
 from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
 from unionfacts.rules.packs import PatternSet, require_lexicons
 
-require_lexicons(__name__, ("currency", "currency_symbol", "measure_unit"))
+require_lexicons(__name__, ("currency", "currency_symbol", "measure_unit", "measure_symbol"))
 
 
 @dataclass(slots=True)
@@ -150,12 +150,15 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
         unit = fields.get("unit") or pset.lexicon("currency").get(unit_word) \
             or pset.lexicon("currency_symbol").get(unit_word, "")
     elif kind == "measure":
-        unit = fields.get("unit") or pset.lexicon("measure_unit").get(unit_word, unit_word)
+        unit = fields.get("unit") or pset.lexicon("measure_unit").get(unit_word) \
+            or pset.lexicon("measure_symbol").get(unit_word, unit_word)
     elif kind == "percent":
-        unit = fields.get("unit") or "%"
+        unit = fields.get("unit") or ("pp" if g.get("pp") else "%")  # pp: 0.8、1.0个百分点
     else:
         unit = fields.get("unit") or unit_word
     d = Draft(kind, c.start, c.end, None, unit, rule.id, rule.priority, rule.order)
+    if kind == "money":  # a bare 元 is the local dollar in a regional text (region.py)
+        d.notes["currency_word"] = unit_word
     if fields.get("vague"):
         v = _vague(g)
         if v is None:

@@ -92,6 +92,11 @@ class SubjectRules:
     """提升至, 提高到: the figure after them is the new value of the same thing."""
     growth: Matcher
     """What stands between a figure and the rate of its change (，同比增长, 较去年同期下降了)."""
+    change_word: Matcher
+    """A verb of change, or 占比, right before a rate (增长6.2%, 占比为5.2%): part of its subject
+    (not before 至/到: 提高到12% is the new level of the metric, no change)."""
+    list_comma: str
+    """The mark between the items of a 分别 list (城镇、农村居民人均可支配收入分别为…)."""
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -135,7 +140,7 @@ def compile_subject_rules(pset: PatternSet) -> SubjectRules:
             # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
             r"(?=[" + brk + "0-9第每" + word_first + r"])(?:[" + brk
             + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+["
-            + _char_class(chars("subject_ordinal_unit")) + r"]?|每一?["
+            + _char_class(chars("subject_ordinal_unit")) + r"]|每一?["
             + _char_class(chars("subject_per_unit")) + r"]|(?:" + stop + r"))"),
         lead=fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         person=fast(r"(?:" + pset.alternation("person_noun") + r")"),
@@ -154,6 +159,9 @@ def compile_subject_rules(pset: PatternSet) -> SubjectRules:
         change_to=tuple(pset.lexicon("subject_change_to")),
         growth=fast(r"[，,]?\s*(?:" + pset.alternation("growth_compare") + r")*(?:"
                     + pset.alternation("growth_verb") + r")了?(?:为|达到?)?"),
+        change_word=fast(r"(?:" + pset.alternation("growth_verb") + r"|占比)(?=(?:了|为|达到|达)?"
+                         r"(?:" + pset.alternation("qualifier_before") + r")?[ \t\u3000]*$)"),
+        list_comma="、",
     )
 
 
@@ -180,8 +188,23 @@ def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
         # a person unit's subject read forward ends with a person noun
         span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
+        if span is not None and i > 0 and text[drafts[i - 1].end:d.start] in rules.list_joiners:
+            span = _own_item(text, span, out[i - 1], rules)
         out.append(span if span is not None else _shared(drafts, out, i, text, rules))
     return out
+
+
+def _own_item(text: str, span: tuple[int, int], prev: tuple[int, int] | None,
+              rules: SubjectRules) -> tuple[int, int]:
+    """城镇、农村居民人均可支配收入分别为4.8万元、2.1万元: the list's last figure is the last item's
+    (农村居民人均可支配收入); the others keep the whole phrase, whose characters hold theirs."""
+    a, b = span
+    if prev != span:
+        return span
+    cut = text.rfind(rules.list_comma, a, b)
+    if cut < 0 or any(ch in rules.open_quote for ch in text[a:b]):
+        return span
+    return cut + 1, b
 
 
 def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int, text: str,
@@ -207,8 +230,8 @@ def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int, text
             return prev
     if drafts[k].kind != d.kind:
         return None
-    if k == i - 1 and between in rules.list_joiners:
-        return prev
+    if k == i - 1 and (between in rules.list_joiners or rules.growth.fullmatch(between)):
+        return prev  # 97%、92%; 新增就业15.6万人，比上年增加1.2万人
     if len(between) <= _CHANGE_MAX and any(w in between for w in rules.change_to) \
             and not any(ch in rules.clause_break for ch in between):
         return prev
@@ -300,6 +323,9 @@ def _read_backward(c: SubjectRules, text: str, start: int, lo_bound: int,
     a2 = _past_compound_tail(c, text, lo, cut, a2, b2)
     if kind == "percent":
         a2, b2 = _at_rate_word(c, text, lo, a2, b2)
+        change = c.change_word.match(text, b2, start) if b2 > a2 else None
+        if change is not None:  # 地区生产总值增长6.2%: the rate is the metric's growth
+            b2 = change.end()
     if b2 > a2 and c.han.search(text, a2, b2):
         return _strip_lead(text, a2, b2, c)
     return None
@@ -347,6 +373,10 @@ def _at_rate_word(c: SubjectRules, text: str, lo: int, a: int, b: int) -> tuple[
     """A rate is named by its rate word: 建会率分别动态 → …建会率; when a stop word cut the
     phrase after it (建会率分别动态保持在97%), the rate word earlier in the clause."""
     last = _last(c.rate, text, a, b)
+    if last is not None and any(k.start() < last.end() and last.start() < k.end()
+                                and not (k.start() <= last.start() and last.end() == k.end())
+                                for k in c.keep.finditer(text, a, b)):
+        last = None  # 规模以上工业增加值: 规模 opens a compound, it names no rate here
     if last is None:
         last = _last(c.rate, text, lo, a)
         if last is not None and not any(ch in c.breaks for ch in text[last.end():a]):
