@@ -406,8 +406,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def _last(rx: Matcher, text: str, a: int, b: int) -> Match | None:
     """The last match of ``rx`` in ``text[a:b]``, or ``None``."""
     last = None
-    for last in rx.finditer(text, a, b):
-        pass
+    for m in rx.finditer(text, a, b):
+        last = m
     return last
 
 
