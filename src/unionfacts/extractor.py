@@ -298,15 +298,17 @@ def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: floa
     return Extractor(packs, kinds=kinds, match_timeout=timeout)
 
 
-def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
+def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, ...] | None) -> Fact:
     start, end = norm.to_raw(d.start, d.end)
     common: dict[str, Any] = dict(start=start, end=end, text=norm.raw[start:end],
                                   qualifier=d.qualifier, rule=d.rule)
     if d.kind in ("money", "count", "percent", "measure"):
         if sub:
             # a subject is read, not quoted: lone surrogates become U+FFFD so JSON can carry it
-            common["subject"] = without_surrogates(raw_view(norm, *sub))
-            common["subject_simplified"] = without_surrogates(norm.text[sub[0]:sub[1]])
+            # one span, or pieces read as one phrase (城镇 + 居民人均可支配收入: a 分别 item)
+            pieces = list(zip(sub[::2], sub[1::2]))
+            common["subject"] = without_surrogates("".join(raw_view(norm, a, b) for a, b in pieces))
+            common["subject_simplified"] = without_surrogates("".join(norm.text[a:b] for a, b in pieces))
         if d.kind == "money" and "per" in d.extra:
             common["per"] = d.extra["per"]
         common.update(value=d.value, unit=d.unit, low=d.low, high=d.high)
