@@ -193,6 +193,9 @@ def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list
             start, j = drafts[j].start - 1, j - 1
         lo = drafts[j].end if j >= 0 else 0
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
+        if "subject" in d.notes:  # the rule named it (两大[展区])
+            out.append(d.notes["subject"])
+            continue
         # a person unit's subject read forward ends with a person noun
         span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
         out.append(span if span is not None else _shared(drafts, out, i, text, rules))
