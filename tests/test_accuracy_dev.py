@@ -50,3 +50,20 @@ def test_dev_units(report):
 def test_no_false_hits(report):
     # 三次产业, 市十五届人大, 二十大, 三大战役, 附表 2⏎项目 and the line-broken PDF figure are no facts
     assert report.overall.value.p == 1.0, report.false_hits
+
+
+@pytest.mark.parametrize("text, region", [
+    ("（中央社記者林文華台北26日電）勞動部今天宣布", "TW"),
+    ("（香港商報訊）香港特區政府勞工處表示", "HK"),
+    ("（澳門日報訊）勞工事務局表示", "MO"),
+    ("新聞首頁 | 政治 | 國際\n" * 12 + "（中央社記者陳怡君高雄5日電）高雄市勞工局表示", "TW"),
+    ("（新华社北京26日电）人社部表示", None),
+    ("市总工会投入资金2300万元，粤港澳大湾区的香港同胞也参与其中。", None),
+    ("澳门特区政府表示，澳门居民每人获发一万澳门元，澳门劳工事务局另发津贴。", "MO"),
+    ("", None),
+])
+def test_document_region(text, region):
+    from unionfacts.pipeline.region import compile_region_rules, document_region
+
+    ex = Extractor()
+    assert document_region(ex.normalize(text).text, compile_region_rules(ex.patterns)) == region

@@ -4,8 +4,10 @@ A bare ``元``/``萬元`` in a text about Taiwan is New Taiwan dollars, in Hong 
 dollars, in Macau patacas; the mainland is the default. The region is read from cues of the
 ``region_*`` lexicons over the normalised (Simplified) text:
 
+* a dateline that names a regional place or agency decides, wherever it stands
+  (（中央社记者…台北26日电）, below a long navigation block too);
 * ``region_strong``: a news agency, paper or currency that names the region on its own
-  (中央社, 香港商报, 澳门日报, 葡币); one in the opening lines (the dateline) decides;
+  (中央社, 香港商报, 澳门日报, 葡币); one in the opening lines decides;
 * ``region_place``: places and offices of the region (台北, 九龙, 劳工事务局);
 * ``region_mainland``: words only mainland texts use (人民币, 国务院, 省委).
 
@@ -42,6 +44,8 @@ class RegionRules:
 
     cues: Any
     """Every cue word, longest first (a match's text names its lexicon below)."""
+    dateline: Any
+    """A dateline that names a regional place or agency: （中央社记者…台北26日电）, （澳门日报讯）."""
     strong: dict[str, str]
     place: dict[str, str]
     mainland: frozenset[str]
@@ -55,8 +59,12 @@ def compile_region_rules(pset: PatternSet) -> RegionRules:
     words = [*pset.lexicon("region_strong"), *pset.lexicon("region_place"),
              *pset.lexicon("region_mainland")]
     alternation = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    regional = "|".join(regex.escape(w) for w in sorted(
+        {*pset.lexicon("region_strong"), *pset.lexicon("region_place")}, key=len, reverse=True))
     return RegionRules(
         cues=fast(r"(?:" + (alternation or "(?!)") + r")"),
+        dateline=fast(r"[（(][^（()）\n]{0,40}?(?P<w>" + (regional or "(?!)")
+                      + r")[^（()）\n]{0,16}?[电讯][）)]"),
         strong=dict(pset.lexicon("region_strong")),
         place=dict(pset.lexicon("region_place")),
         mainland=frozenset(pset.lexicon("region_mainland")),
@@ -67,6 +75,10 @@ def compile_region_rules(pset: PatternSet) -> RegionRules:
 
 def document_region(text: str, rules: RegionRules) -> str | None:
     """``"TW"``, ``"HK"``, ``"MO"`` or ``None`` (the mainland, the default) for a normalised text."""
+    line = rules.dateline.search(text)
+    if line is not None:  # a dispatch from the region, wherever the page puts it
+        w = line.group("w")
+        return rules.strong.get(w) or rules.place[w]
     score: Counter[str] = Counter()
     mainland = 0
     for m in rules.cues.finditer(text):

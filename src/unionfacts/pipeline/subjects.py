@@ -138,9 +138,11 @@ def compile_subject_rules(pset: PatternSet) -> SubjectRules:
                        + r"))[ \t\u3000]*)+$"),
         back_break=fast(
             # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
-            # and an enumerator of a numbered paragraph, (二) or （3）, ends a phrase
+            # and an enumerator of a numbered paragraph, (二) or （3）, or a dateline
+            # （中央社记者…台北26日电）, ends a phrase
             r"(?=[" + brk + "0-9第每（(" + word_first + r"])(?:[" + brk
-            + r"]|" + keep + r"|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+["
+            + r"]|" + keep + r"|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[（(][^（()）\n]{0,30}?[电讯][）)]"
+            + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+["
             + _char_class(chars("subject_ordinal_unit")) + r"]|每一?["
             + _char_class(chars("subject_per_unit")) + r"]|(?:" + stop + r"))"),
         lead=fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
