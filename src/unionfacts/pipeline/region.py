@@ -45,7 +45,8 @@ class RegionRules:
     cues: Any
     """Every cue word, longest first (a match's text names its lexicon below)."""
     dateline: Any
-    """A dateline that names a regional place or agency: （中央社记者…台北26日电）, （澳门日报讯）."""
+    """A dateline that names a regional place or agency: （中央社记者…台北26日电）, （澳门日报讯）,
+    〔记者…／台北报导〕."""
     strong: dict[str, str]
     place: dict[str, str]
     mainland: frozenset[str]
@@ -63,8 +64,8 @@ def compile_region_rules(pset: PatternSet) -> RegionRules:
         {*pset.lexicon("region_strong"), *pset.lexicon("region_place")}, key=len, reverse=True))
     return RegionRules(
         cues=fast(r"(?:" + (alternation or "(?!)") + r")"),
-        dateline=fast(r"[（(][^（()）\n]{0,40}?(?P<w>" + (regional or "(?!)")
-                      + r")[^（()）\n]{0,16}?[电讯][）)]"),
+        dateline=fast(r"[（(〔【\[][^（()）〔〕【】\[\]\n]{0,40}?(?P<w>" + (regional or "(?!)")
+                      + r")[^（()）〔〕【】\[\]\n]{0,16}?(?:电|讯|报导|报道)[）)〕】\]]"),
         strong=dict(pset.lexicon("region_strong")),
         place=dict(pset.lexicon("region_place")),
         mainland=frozenset(pset.lexicon("region_mainland")),
