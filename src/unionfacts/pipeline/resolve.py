@@ -150,7 +150,8 @@ def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
     """Two resolved dates joined by 至/到/- (or 与…之间) become one interval.
 
     ``2017年8月15日至2018年3月29日``, ``2017年8月至11月`` (the second end takes the first's
-    year when it gives none), ``在2007年与2009年之间``.
+    year when it gives none), ``在2007年与2009年之间``. Ends of different shapes are both written
+    as days: ``2019年10月至2020年2月底`` → ``2019-10-01/2020-02-29``.
     """
     out: list[Draft] = []
     for d in drafts:
@@ -179,6 +180,8 @@ def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
             out.append(d)
             continue
         a = prev.value.split("/")[0]
+        if len(a) != len(b):  # 2019年10月至2020年2月底: ends of two shapes are both days
+            a, b = first, last
         merged = Draft("date", prev.start, end, f"{a}/{b}", "", prev.rule, prev.priority, prev.order)
         merged.extra = dict(prev.extra, granularity="interval", first=first, last=last)
         merged.notes = dict(prev.notes)
