@@ -66,6 +66,8 @@ def test_no_date_or_duration_beyond_the_gold(doc: str) -> None:
     ("dd04_pdf", "2024-03-20", "published.header-line"),              # 2024 年 / 3 月 / 20 日
     ("dd05_glued", "2023-05-11T10:02", "published.header-line"),      # glued to a URL
     ("dd07_taiwan", "2024-08-29T15:30", "published.header-line"),
+    ("dd09_nav_clock2", "2025-06-16T16:20", "published.labeled"),     # not 今天是 2025年6月18日 星期三
+    ("dd10_pdf2", "2024-12-31", "published.header-line"),
 ])
 def test_publication_date_of_the_dev_documents(doc: str, published: str, rule: str) -> None:
     d = _document(doc)
@@ -115,3 +117,10 @@ def test_chrome_and_word_boundaries_give_no_date(text: str) -> None:
 def test_a_clock_is_never_the_publication_date() -> None:
     doc = extract_document("2024年3月5日 星期二\n首页\n区总工会召开全委会\n发布时间：2024-02-27\n正文。")
     assert doc.published == "2024-02-27"
+
+
+def test_a_date_far_above_the_title_is_the_sites_not_the_articles() -> None:
+    head = "2024年3月5日\n首页\n工会动态\n基层风采\n劳模工匠\n江城市总工会召开全委会部署年度重点工作\n"
+    assert extract_document(head + "2024-02-27 08:05 来源：市总工会\n正文。").published == "2024-02-27T08:05"
+    # right above the title, a date line is still the article's
+    assert extract_document("2024-02-27\n江城市总工会召开全委会部署年度重点工作\n正文。").published == "2024-02-27"

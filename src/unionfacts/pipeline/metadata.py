@@ -30,6 +30,7 @@ _META_AFTER_DATE = 40  # and be followed by this much metadata (来源：…, �
 _DATELINE_PAST_HEADER = 200
 _BYLINE_TAIL = 300     # a byline closing the article is sought this far from its end
 _FOOTER_LINES = 2
+_FAR_ABOVE_TITLE = 4   # a date line this many lines above the title belongs to the site head
 _NAV_ITEM = 6          # a header line this short with no digit is a navigation item: not counted
 
 # A date glued to what comes before it on a header line: a URL or a site name in Latin letters
@@ -91,9 +92,9 @@ def find_metadata(raw: str, norm: Normalized, rules: TimeRules,
     text = _masked(norm.text, chrome)
     lines = _header_lines(text)
     header_end = lines[-1][0] + len(lines[-1][1]) if lines else 0
-    published = find_published(rules, text, lines, header_end)
-    date_span = published.span if published else None
     title = find_title(rules, text, lines)
+    published = find_published(rules, text, lines, header_end, title.start if title else None)
+    date_span = published.span if published else None
     source = find_source(rules, text)
     author = find_author(rules, text, lines, header_end, date_span)
 
@@ -166,10 +167,12 @@ def _iso(m: regex.Match[str]) -> str | None:
 # ---------------------------------------------------------------- publication date
 
 
-def find_published(rules: TimeRules, text: str, lines: list[Line], header_end: int) -> _Published | None:
+def find_published(rules: TimeRules, text: str, lines: list[Line], header_end: int,
+                   title: int | None = None) -> _Published | None:
     """The publication date: a labelled date in the header, else a header line holding a date,
-    else a dateline (新华社北京3月15日电) with the header's year, else a closing date line."""
-    return (_labeled_date(rules, text, header_end) or _header_line_date(rules, lines)
+    else a dateline (新华社北京3月15日电) with the header's year, else a closing date line.
+    ``title``: where the title starts; a date line far above it is the site's, not the article's."""
+    return (_labeled_date(rules, text, header_end) or _header_line_date(rules, lines, title)
             or _dateline_date(rules, text, header_end) or _footer_date(text))
 
 
@@ -182,8 +185,14 @@ def _labeled_date(rules: TimeRules, text: str, header_end: int) -> _Published | 
     return None
 
 
-def _header_line_date(rules: TimeRules, lines: list[Line]) -> _Published | None:
+def _header_line_date(rules: TimeRules, lines: list[Line], title: int | None = None) -> _Published | None:
+    # lines that hold something (not blank): a date this many of them above the title sits in
+    # the site's own header (a date widget over a menu), not the article's
+    above = [lp for lp, ln in lines if ln.strip() and title is not None and lp < title]
+    site_head = above[-_FAR_ABOVE_TITLE] if len(above) >= _FAR_ABOVE_TITLE else -1
     for lpos, line in lines:
+        if lpos <= site_head:
+            continue
         m = _BARE.search(line)
         if not m:
             continue

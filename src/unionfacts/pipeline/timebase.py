@@ -90,8 +90,8 @@ class TimeRules:
     ref_year: Mapping[str, int]
     """A year named by reference → years after the year it refers to: 同年 0, 次年 1."""
     ref_anchor: regex.Pattern[str]
-    """A year a reference word may refer back to (2022年, 二〇一七年, 民国105年), or another
-    reference word or relative year (同年, 去年) in the chain."""
+    """A year a reference word may refer back to (2022年, 二〇一七年, 民国105年, a bare 108年 in
+    a Taiwanese text), or another reference word or relative year (同年, 去年) in the chain."""
     occasion_days: Mapping[str, tuple[int, int]]
     """A day named by an occasion → (month, day): 国庆节 → (10, 1)."""
     roc_era: regex.Pattern[str]
@@ -238,7 +238,8 @@ def compile_time_rules(pset: PatternSet) -> TimeRules:
         ref_year=_ints(pset, "ref_year"),
         ref_anchor=regex.compile(
             r"(?P<y>(?<![0-9])(?:1[0-9]|20)[0-9]{2}|[一二][〇零○o九][〇零○o一二三四五六七八九]{2})\s?年(?!代)"
-            r"|" + alt("roc_era") + r"\s?(?P<roc>[0-9]{1,3})\s?年|(?P<word>" + year_word + ")"),
+            r"|" + alt("roc_era") + r"\s?(?P<roc>[0-9]{1,3})\s?年|(?<![0-9.])(?P<bare>1[0-2][0-9])\s?年(?!代|来)"
+            r"|(?P<word>" + year_word + ")"),
         occasion_days=_occasion_days(pset),
         roc_era=regex.compile(alt("roc_era") + r"\s?"),
         taiwan_cue=regex.compile(alt("taiwan_cue")),
@@ -385,13 +386,17 @@ def is_clock(rules: TimeRules, text: str, start: int, end: int) -> bool:
 def referred_year(rules: TimeRules, text: str, start: int, pub: dt.date | None) -> int | None:
     """The year a reference word at ``start`` (同年, 次年) refers back to: the last year the
     text names before it (within ``_REF_REACH``), each reference word moving on from the one
-    before (2017年 … 翌年 … 当年 → 2018 for 当年). ``None`` when no year is named before it."""
+    before (2017年 … 翌年 … 当年 → 2018 for 当年); a bare 108年 counts in a Taiwanese text.
+    ``None`` when no year is named before it."""
     year: int | None = None
     for m in rules.ref_anchor.finditer(text, max(0, start - _REF_REACH), start):
         if m.group("y"):
             year = _year_number(m.group("y"))
         elif m.group("roc"):
             year = int(m.group("roc")) + _ROC_OFFSET
+        elif m.group("bare"):
+            if taiwanese(rules.taiwan_cue, text):
+                year = int(m.group("bare")) + _ROC_OFFSET
         elif (w := m.group("word")) in rules.ref_year:
             year = None if year is None else year + rules.ref_year[w]
         elif pub is not None:
