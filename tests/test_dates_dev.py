@@ -85,6 +85,11 @@ def test_publication_date_of_the_dev_documents(doc: str, published: str, rule: s
     ("2023年底", None, ["2023-12-21/2023-12-31"]),
     ("2019年10月至2020年2月底", None, ["2019-10-01/2020-02-29"]),
     ("2017年8月至11月", "2024-01-01", ["2017-08/2017-11"]),
+    # with no publication date, a year-less end takes the year of the start it ends
+    ("2017年8月至11月", None, ["2017-08/2017-11"]),
+    ("2023年11月至2月", None, ["2023-11/2024-02"]),
+    ("2023年3月至5月下旬", None, ["2023-03-01/2023-05-31"]),
+    ("2023年1月1日至2月29日", None, ["2023-01-01", "--02-29"]),  # no 2023-02-29: two facts
     # occasions, today in brackets, spans of days
     ("2024年国庆节期间", None, ["2024-10-01"]),
     ("今年元旦", "2025-12-15", ["2025-01-01"]),
