@@ -129,3 +129,9 @@ def test_a_date_far_above_the_title_is_the_sites_not_the_articles() -> None:
     assert extract_document(head + "2024-02-27 08:05 来源：市总工会\n正文。").published == "2024-02-27T08:05"
     # right above the title, a date line is still the article's
     assert extract_document("2024-02-27\n江城市总工会召开全委会部署年度重点工作\n正文。").published == "2024-02-27"
+
+
+def test_an_articles_date_line_with_a_weekday_and_a_time_is_no_clock() -> None:
+    doc = extract_document("台北市長出席活動\n2024年8月26日 週一 下午3:20\n市長今(26)日出席。")
+    assert doc.published == "2024-08-26"
+    assert [f.value for f in doc.facts if f.kind == "date"] == ["2024-08-26", "2024-08-26"]

@@ -172,7 +172,7 @@ def find_published(rules: TimeRules, text: str, lines: list[Line], header_end: i
     """The publication date: a labelled date in the header, else a header line holding a date,
     else a dateline (新华社北京3月15日电) with the header's year, else a closing date line.
     ``title``: where the title starts; a date line far above it is the site's, not the article's."""
-    return (_labeled_date(rules, text, header_end) or _header_line_date(rules, lines, title)
+    return (_labeled_date(rules, text, header_end) or _header_line_date(rules, text, lines, title)
             or _dateline_date(rules, text, header_end) or _footer_date(text))
 
 
@@ -185,7 +185,8 @@ def _labeled_date(rules: TimeRules, text: str, header_end: int) -> _Published | 
     return None
 
 
-def _header_line_date(rules: TimeRules, lines: list[Line], title: int | None = None) -> _Published | None:
+def _header_line_date(rules: TimeRules, text: str, lines: list[Line],
+                      title: int | None = None) -> _Published | None:
     # lines that hold something (not blank): a date this many of them above the title sits in
     # the site's own header (a date widget over a menu), not the article's
     above = [lp for lp, ln in lines if ln.strip() and title is not None and lp < title]
@@ -196,7 +197,7 @@ def _header_line_date(rules: TimeRules, lines: list[Line], title: int | None = N
         m = _BARE.search(line)
         if not m:
             continue
-        if is_clock(rules, line, m.start(), m.end()):
+        if is_clock(rules, text, lpos + m.start(), lpos + m.end()):
             continue  # a page clock: 2024年3月5日 星期二
         rest = line[m.end():].strip()
         before = line[:m.start()].strip()

@@ -49,6 +49,8 @@ _DONE_REACH = 10
 _REF_REACH = 300
 _CLOCK_HEAD = 400
 _CLOCK_LABEL_REACH = 8
+_CLOCK_LINES = 2  # a weekday date is a clock only on one of the first lines of a page
+_TIME_AFTER = regex.compile(r"\s*(?:上午|下午|晚上|早上|凌晨|中午)?\s*[0-2]?[0-9][:：][0-5][0-9]")
 _ROC_OFFSET = 1911  # 民国1年 = 1912
 _TAIWAN_CUES = 2    # different cue words that make a text Taiwanese
 
@@ -374,13 +376,18 @@ def future_marked(rules: TimeRules, text: str, start: int) -> bool:
 
 def is_clock(rules: TimeRules, text: str, start: int, end: int) -> bool:
     """Whether the date at ``[start, end)`` is a page clock or today's-date widget: after a
-    clock label (今天是：2024年3月5日), or opening a line near the top of the page with a
-    weekday after it (2024年3月5日 星期二). It is neither a fact nor the publication date."""
+    clock label (今天是：2024年3月5日), or opening one of the first lines of the page with a
+    weekday and no time after it (2024年3月5日 星期二; an article's own date line keeps its time:
+    2024年8月26日 週一 下午3:20). It is neither a fact nor the publication date."""
     line_start = text.rfind("\n", max(0, start - _CLOCK_HEAD), start) + 1
     if rules.clock_before.search(text, max(line_start, start - _CLOCK_LABEL_REACH), start):
         return True
-    return (start < _CLOCK_HEAD and not text[line_start:start].strip()
-            and rules.clock_after.match(text, end) is not None)
+    if start >= _CLOCK_HEAD or text[line_start:start].strip():
+        return False
+    weekday = rules.clock_after.match(text, end)
+    if weekday is None or _TIME_AFTER.match(text, weekday.end()):
+        return False
+    return sum(1 for line in text[:line_start].split("\n") if line.strip()) < _CLOCK_LINES
 
 
 def referred_year(rules: TimeRules, text: str, start: int, pub: dt.date | None) -> int | None:
