@@ -278,6 +278,10 @@ class Extractor:
         text = norm.text
         drafts: list[Draft] = []
         vetoes: list[tuple[int, int]] = []
+        # the region the document reports from: its bare 元 (TWD in Taipei) and bare years
+        # (113年 = 2024 in Taiwan)
+        region = document_region(text, c.region)
+        taiwanese = region == "TW"
         # every kind competes for the text (a duration 3个多月 must still beat a count 3个 when
         # only counts are asked for); the kinds filter applies to the result
         for cand in find_candidates(c.plan, text, timeout=self._timeout, found=found):
@@ -285,7 +289,7 @@ class Extractor:
                 vetoes.append((cand.start, cand.end))
                 continue
             if cand.kind in ("date", "duration"):
-                d = build_time(c.time, cand, text, published)
+                d = build_time(c.time, cand, text, published, taiwanese=taiwanese)
             elif cand.kind == "enum":
                 continue
             else:
@@ -298,7 +302,7 @@ class Extractor:
                 drafts.append(d)
         chosen = join_date_spans(select(drafts, vetoes), text)
         apply_context(chosen, text, c.context)
-        localize_currency(chosen, document_region(text, c.region), c.region)  # 元 in Taipei: TWD
+        localize_currency(chosen, region, c.region)  # 元 in Taipei: TWD
         # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
