@@ -27,6 +27,7 @@ from unionfacts.models import (KINDS, NUMERIC_KINDS, Count, Date, Document, Dura
                                Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
+from unionfacts.pipeline.context import attach_context, compile_context
 from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
@@ -268,6 +269,7 @@ class Extractor:
             norm = c.normalizer(text)
         drafts = self._drafts(norm, published, found)
         facts = [_to_fact(d, norm, s) for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
+        facts = attach_context(compile_context(c.patterns), norm, facts, published)
         if kinds is not None:
             facts = [f for f in facts if f.kind in kinds]
         return facts, norm
