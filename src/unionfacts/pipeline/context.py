@@ -23,10 +23,14 @@ from __future__ import annotations
 import bisect
 import functools
 import importlib.resources
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from unionfacts.models import Date, Place, When
+from pydantic import BaseModel
+
+from unionfacts.models import Date, Place, When, constructor
 from unionfacts.pipeline.normalize import Normalized
 from unionfacts.rules.packs import PatternSet
 
@@ -39,6 +43,12 @@ _NATION = ("全国", "country", None)
 _TOPIC_LEAD = 6
 #: A bold lead label at the head of a paragraph (打好“智慧拳”。) is at most this long.
 _LABEL_MAX = 14
+_NEWLINE = re.compile("\n")
+_QUOTE_MARKS = re.compile("[“”《》\n]")
+_UNSET = object()
+_DOC_RULE = "context.where-document"
+_MAKE_WHEN = constructor(When)
+_MAKE_PLACE = constructor(Place)
 _NUMERIC = frozenset(("money", "count", "percent", "measure", "duration"))
 
 
@@ -62,7 +72,10 @@ class Gazetteer:
     county_short: dict[str, str]
     """A county's short name → code: read only before a body word (旺苍总工会)."""
     prefixes: dict[str, tuple[int, ...]]
-    """First two characters → the lengths of the surfaces they start, longest first."""
+    """First two characters → the lengths of the surfaces (names and county short names) they
+    start, longest first."""
+    starts: re.Pattern[str]
+    """Where a name may begin: a first character of some name, then a second one."""
 
     def ancestor(self, code: str, level: str) -> Division | None:
         d = self.by_code.get(code)
@@ -112,6 +125,18 @@ class ContextData:
     venue_after: tuple[str, ...]
     suffixes: tuple[str, ...]
     ambiguous: frozenset[str]
+    vague_pattern: re.Pattern[str]
+    """Vague and blocking words, longest first."""
+    topic_end: re.Pattern[str]
+    """What may follow a topic date up to its clause's end: a tail word, then the break."""
+    actors: tuple[str, ...]
+    """Body and scope words: a date right after one heads its clause (四川省总今年…)."""
+    clause_breaks: re.Pattern[str]
+    """Every break: paragraph, sentence or clause."""
+    sentence_breaks: re.Pattern[str]
+    """Paragraph and sentence breaks."""
+    scope_pattern: re.Pattern[str]
+    """Scope words and national words, longest first."""
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -145,8 +170,11 @@ def _build_gazetteer(suffixes: tuple[str, ...], ambiguous: frozenset[str]) -> Ga
     prefixes: dict[str, set[int]] = {}
     for n in (*names, *county_short):
         prefixes.setdefault(n[:2], set()).add(len(n))
+    first = "".join(sorted({k[0] for k in prefixes}))
+    second = "".join(sorted({k[1] for k in prefixes}))
     return Gazetteer(by_code, names, short, county_short,
-                     {k: tuple(sorted(v, reverse=True)) for k, v in prefixes.items()})
+                     {k: tuple(sorted(v, reverse=True)) for k, v in prefixes.items()},
+                     re.compile("(?=[%s][%s])" % (re.escape(first), re.escape(second))))
 
 
 # PatternSet hashes by identity: one ContextData per compiled pattern set
@@ -167,7 +195,22 @@ def compile_context(pset: PatternSet) -> ContextData:
         national_label=words("context_national_label"),
         venue_before=words("context_venue_before"), venue_after=words("context_venue_after"),
         suffixes=words("context_place_suffix"),
-        ambiguous=frozenset(pset.lexicon("context_short_ambiguous")))
+        ambiguous=frozenset(pset.lexicon("context_short_ambiguous")),
+        actors=(*words("context_body"), *words("context_scope")),
+        vague_pattern=re.compile(_alt(sorted((*pset.lexicon("context_blocking"),
+                                              *pset.lexicon("context_vague")), key=len, reverse=True))),
+        topic_end=re.compile("(?:%s)?(?:%s)?$" % (_alt(pset.words("context_date_tail")),
+                                                _alt(pset.words("context_clause_break")))),
+        clause_breaks=re.compile("\n|%s|%s" % (
+            _alt(pset.words("context_sentence_break")), _alt(pset.words("context_clause_break")))),
+        sentence_breaks=re.compile("\n|%s" % _alt(pset.words("context_sentence_break"))),
+        scope_pattern=re.compile(_alt(sorted(
+            (*pset.lexicon("context_scope"), *pset.lexicon("context_national"),
+             *pset.lexicon("context_national_body")), key=len, reverse=True))))
+
+
+def _alt(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in words) or "(?!)"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,18 +242,9 @@ class _Layout:
 
 
 def _layout(text: str, ctx: ContextData) -> _Layout:
-    clauses, sentences, paragraphs = [0], [0], [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            paragraphs.append(i + 1)
-            sentences.append(i + 1)
-            clauses.append(i + 1)
-        elif ch in ctx.sentence_break:
-            sentences.append(i + 1)
-            clauses.append(i + 1)
-        elif ch in ctx.clause_break or (ch == "…" and text[i + 1:i + 2] == "…"):
-            clauses.append(i + 1)
-    return _Layout(clauses, sentences, paragraphs, len(text))
+    return _Layout([0] + [m.end() for m in ctx.clause_breaks.finditer(text)],
+                   [0] + [m.end() for m in ctx.sentence_breaks.finditer(text)],
+                   [0] + [m.end() for m in _NEWLINE.finditer(text)], len(text))
 
 
 def _head(text: str, lay: _Layout, pos: int) -> tuple[int, int]:
@@ -240,8 +274,7 @@ def _text_pos(norm: Normalized, raw: int) -> int:
 # when
 
 
-@dataclass(frozen=True, slots=True)
-class _Time:
+class _Time(NamedTuple):
     start: int
     end: int
     """Text span of the expression."""
@@ -258,30 +291,14 @@ def _is_topic(text: str, s: int, e: int, lay: _Layout, ctx: ContextData) -> bool
     """A time of what follows it in the sentence: a date that heads its clause (2023年，…;
     2024年将…; 四川省总今年进一步发力，…), or that opens a span (自2023年9月下旬开始)."""
     c0, c1 = lay.clause(s)
-    if any(text.endswith(w, c0, s) for w in ctx.span_start):
+    if text.endswith(ctx.span_start, c0, s):
         return True
     if s - c0 > _TOPIC_LEAD:
         return False
-    if (s == c0 or any(text.endswith(w, c0, s) for w in (*ctx.body, *ctx.scope))) \
-            and not any(text.startswith(w, e) for w in ctx.date_modifier):
+    if (s == c0 or text.endswith(ctx.actors, c0, s)) \
+            and not text.startswith(ctx.date_modifier, e):
         return True  # before the verb, after nothing or after the body that acts
-    rest = text[e:c1]
-    for t in ctx.date_tail:
-        if rest.startswith(t):
-            rest = rest[len(t):]
-            break
-    return len(rest) <= 1 and (not rest or rest in ctx.clause_break)
-
-
-def _words(text: str, words: Sequence[str]) -> list[tuple[int, int, str]]:
-    found: list[tuple[int, int, str]] = []
-    for w in words:  # longest first: a shorter word inside a longer one found is skipped
-        i = text.find(w)
-        while i >= 0:
-            if not any(a <= i < b for a, b, _ in found):
-                found.append((i, i + len(w), w))
-            i = text.find(w, i + 1)
-    return found
+    return e == c1 or ctx.topic_end.match(text, e, c1) is not None
 
 
 def _times(text: str, norm: Normalized, dates: list[Date], lay: _Layout,
@@ -292,9 +309,11 @@ def _times(text: str, norm: Normalized, dates: list[Date], lay: _Layout,
         s, e = _text_pos(norm, d.start), _text_pos(norm, d.end)
         spans.append((s, e))
         out.append(_Time(s, e, d.value, _is_topic(text, s, e, lay, ctx), fact=d))
-    for s, e, w in _words(text, (*ctx.blocking, *ctx.vague)):
+    for m in ctx.vague_pattern.finditer(text):
+        s, e = m.span()
         if not any(a < e and s < b for a, b in spans):
-            out.append(_Time(s, e, None, _is_topic(text, s, e, lay, ctx), blocks=w in ctx.blocking))
+            out.append(_Time(s, e, None, _is_topic(text, s, e, lay, ctx),
+                             blocks=m.group() in ctx.blocking))
     out.sort(key=lambda t: t.start)
     return out
 
@@ -305,21 +324,19 @@ def _title_period(text: str, times: list[_Time], lay: _Layout, ctx: ContextData)
         if t.value is None or t.start > 200:
             continue
         p0, p1 = lay.paragraph(t.start)
-        if p1 - p0 <= 40 and any(text.startswith(w, t.end) for w in ctx.title_period):
+        if p1 - p0 <= 40 and text.startswith(ctx.title_period, t.end):
             return t
     return None
 
 
-def _when(pos: int, times: list[_Time], starts: list[int], text: str, lay: _Layout,
-          title: _Time | None) -> tuple[_Time | None, str]:
-    c0, _ = lay.clause(pos)
-    s0, _ = lay.sentence(pos)
+def _when(pos: int, c0: int, s0: int, head: tuple[int, int], times: list[_Time],
+          starts: list[int], title: _Time | None) -> tuple[_Time | None, str]:
     k = bisect.bisect_left(starts, pos)
-    before = times[:k]
     # 1. the figure's own clause: the nearest time before it
-    for t in reversed(before):
-        if t.start < c0:
-            break
+    j = k - 1
+    while j >= 0 and times[j].start >= c0:
+        t = times[j]
+        j -= 1
         if t.end <= pos:
             if t.blocks:
                 return None, ""
@@ -327,18 +344,20 @@ def _when(pos: int, times: list[_Time], starts: list[int], text: str, lay: _Layo
                 return t, "context.when-clause"
             break  # a vague word of the clause: nothing of its own, the sentence may still say
     # 2. a topic time earlier in the sentence
-    for t in reversed(before):
-        if t.start < s0:
-            break
+    j = k - 1
+    while j >= 0 and times[j].start >= s0:
+        t = times[j]
+        j -= 1
         if t.topic and t.end <= c0:
             if t.blocks:
                 return None, ""
             if t.value is not None:
                 return t, "context.when-sentence"
     # 3. the head of the paragraph: its first topic time
-    h0, h1 = _head(text, lay, pos)
+    h0, h1 = head
     if h0 < s0:
-        for t in times[bisect.bisect_left(starts, h0):]:
+        for j in range(bisect.bisect_left(starts, h0), len(times)):
+            t = times[j]
             if t.start >= h1:
                 break
             if t.topic and t.value is not None:
@@ -353,8 +372,7 @@ def _when(pos: int, times: list[_Time], starts: list[int], text: str, lay: _Layo
 # where
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
+class _Mention(NamedTuple):
     start: int
     end: int
     name: str
@@ -363,79 +381,98 @@ class _Mention:
 
 
 def _quotes(text: str) -> list[tuple[int, int]]:
+    """The stretches inside quotation marks or title marks, merged, sorted."""
     spans, stack = [], []
-    for i, ch in enumerate(text):
+    for m in _QUOTE_MARKS.finditer(text):
+        ch, i = m.group(), m.start()
         if ch in "“《":
             stack.append(i)
-        elif ch in "”》" and stack:
-            spans.append((stack.pop(), i))
         elif ch == "\n":
             stack.clear()
-    return sorted(spans)
+        elif stack:
+            spans.append((stack.pop(), i))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
-def _mentions(text: str, ctx: ContextData) -> tuple[list[_Mention], list[tuple[int, int, str]]]:
+def _mentions(text: str, lay: _Layout, ctx: ContextData) -> tuple[list[_Mention], list[tuple[int, int, str]]]:
     """Place names (leftmost-longest) and scope words, each with its text span; venues, labels
     and short names inside quotes left out. Scope words come back unresolved: (start, end,
     level)."""
     gaz = ctx.gazetteer
-    names, prefixes, county_short = gaz.names, gaz.prefixes, gaz.county_short
-    quotes = _quotes(text)
-    lay_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch in ctx.clause_break
-                        or ch in ctx.sentence_break or ch == "\n"]
-    scope_words = sorted(ctx.scope, key=len, reverse=True)
+    quotes: list[tuple[int, int]] | None = None
+    n = len(text)
     places: list[_Mention] = []
-    scopes: list[tuple[int, int, str]] = []
-    i, n = 0, len(text)
-    while i < n - 1:
-        lengths = prefixes.get(text[i:i + 2])
-        hit = None
-        if lengths:
-            for L in lengths:
-                w = text[i:i + L]
-                code = names.get(w)
-                if code is not None:
-                    hit = (L, code, w in gaz.short)
-                    break
-                code = county_short.get(w)
-                if code is not None and any(text.startswith(b, i + L) for b in ctx.body):
-                    hit = (L, code, False)
-                    break
-        if hit is not None:
-            L, code, short = hit
-            if not (_venue(text, i, i + L, ctx)
-                    or any(text.startswith(w, i + L) for w in ctx.place_label)
-                    or (short and any(a < i < b for a, b in quotes))):
-                d = gaz.by_code[code]
-                places.append(_Mention(i, i + L, d.name, d.level, d.code))
-            i += L
+    taken: list[tuple[int, int]] = []
+    for i, j, code, short in _names(text, gaz, ctx.body):
+        taken.append((i, j))
+        if _venue(text, i, j, ctx) or text.startswith(ctx.place_label, j):
             continue
-        ch = text[i]
-        if ch in "全我本该省市县区中":
-            w = next((w for w in ctx.national_body if text.startswith(w, i)), None)
-            if w is None:
-                w = next((w for w in ctx.national if text.startswith(w, i)), None)
-                if w is not None:
-                    c0 = lay_starts[bisect.bisect_right(lay_starts, i) - 1]
-                    if i - c0 > 2 or any(text.startswith(x, i + len(w)) for x in ctx.national_label):
-                        i += len(w)
-                        continue
-            if w is not None:
-                places.append(_Mention(i, i + len(w), *_NATION))
-                i += len(w)
+        if short:
+            if quotes is None:
+                quotes = _quotes(text)
+            k = bisect.bisect_right(quotes, (i, n))  # the quote starting last at or before i
+            if k and i < quotes[k - 1][1]:
                 continue
-            w = next((w for w in scope_words if text.startswith(w, i)), None)
-            if w is not None:
-                scopes.append((i, i + len(w), ctx.scope[w]))
-                i += len(w)
-                continue
-        i += 1
+        d = gaz.by_code[code]
+        places.append(_Mention(i, j, d.name, d.level, d.code))
+    taken_ends = [b for _, b in taken]  # sorted: the names do not overlap
+    scopes: list[tuple[int, int, str]] = []
+    for m in ctx.scope_pattern.finditer(text):
+        i, j = m.span()
+        k = bisect.bisect_left(taken_ends, i + 1)
+        if k < len(taken) and taken[k][0] < j:
+            continue  # 省总工会 inside 四川省总工会
+        w = m.group()
+        if w in ctx.scope:
+            scopes.append((i, j, ctx.scope[w]))
+        elif w in ctx.national_body:
+            places.append(_Mention(i, j, *_NATION))
+        elif i - lay.clause(i)[0] <= 2 and not text.startswith(ctx.national_label, j):
+            places.append(_Mention(i, j, *_NATION))
+    places.sort(key=lambda m: m.start)
     return places, scopes
 
 
+def _names(text: str, gaz: Gazetteer, body: tuple[str, ...]) -> list[tuple[int, int, str, bool]]:
+    """(start, end, code, is a short name) of the division names in ``text``, leftmost-longest.
+
+    A character-class regex finds where a name may begin (a first and a second character of
+    some name: one position in seven); only there are the names looked up. A regex of some
+    7,000 names, or a scan of every position in Python, costs several times more."""
+    names, county_short, prefixes, short = gaz.names, gaz.county_short, gaz.prefixes, gaz.short
+    found: list[tuple[int, int, str, bool]] = []
+    end = 0
+    for m in gaz.starts.finditer(text):
+        i = m.start()
+        if i < end:
+            continue
+        lengths = prefixes.get(text[i:i + 2])
+        if lengths is None:
+            continue
+        for L in lengths:
+            w = text[i:i + L]
+            code = names.get(w)
+            if code is not None:
+                found.append((i, i + L, code, w in short))
+                end = i + L
+                break
+            code = county_short.get(w)
+            if code is not None and text.startswith(body, i + L):
+                found.append((i, i + L, code, False))
+                end = i + L
+                break
+    return found
+
+
 def _venue(text: str, s: int, e: int, ctx: ContextData) -> bool:
-    return (any(text.endswith(w, 0, s) for w in ctx.venue_before)
-            and any(text.startswith(w, e) for w in ctx.venue_after))
+    return (text.endswith(ctx.venue_before, 0, s)
+            and text.startswith(ctx.venue_after, e))
 
 
 def _document_areas(places: list[_Mention], gaz: Gazetteer) -> dict[str, _Mention]:
@@ -481,18 +518,18 @@ def _most_specific(ms: list[_Mention], lo: int, hi: int, starts: list[int]) -> _
     return best
 
 
-def _where(pos: int, ms: list[_Mention], starts: list[int], text: str, lay: _Layout,
-           doc: _Mention | None) -> tuple[_Mention | None, str]:
-    m = _most_specific(ms, *lay.clause(pos), starts)
+def _where(clause: tuple[int, int], sentence: tuple[int, int], head: tuple[int, int],
+           ms: list[_Mention], starts: list[int], doc: _Mention | None) -> tuple[_Mention | None, str]:
+    m = _most_specific(ms, *clause, starts)
     if m is not None:
         return m, "context.where-clause"
-    m = _most_specific(ms, *lay.sentence(pos), starts)
+    m = _most_specific(ms, *sentence, starts)
     if m is not None:
         return m, "context.where-sentence"
-    m = _most_specific(ms, *_head(text, lay, pos), starts)
+    m = _most_specific(ms, *head, starts)
     if m is not None:
         return m, "context.where-paragraph-head"
-    return doc, "context.where-document"
+    return doc, _DOC_RULE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,26 +550,52 @@ def attach_context(ctx: ContextData, norm: Normalized | None, facts: list, publi
     times = _times(text, norm, dates, lay, ctx)
     tstarts = [t.start for t in times]
     title = _title_period(text, times, lay, ctx)
-    places, scopes = _mentions(text, ctx)
+    places, scopes = _mentions(text, lay, ctx)
     areas = _document_areas(places, ctx.gazetteer)
     ms = sorted(places + _resolve_scopes(scopes, areas), key=lambda m: m.start)
     mstarts = [m.start for m in ms]
     doc = areas.get("document")
+    heads: dict[int, tuple[int, int]] = {}  # paragraph start → its head sentence
+    places_by_clause: dict[int, object] = {}  # the where of a clause is the same for its figures
     out = []
     for f in facts:
         if f.kind not in _NUMERIC:
             out.append(f)
             continue
         pos = _text_pos(norm, f.start)
+        clause, sentence = lay.clause(pos), lay.sentence(pos)
+        p0 = lay.paragraph(pos)[0]
+        head = heads.get(p0)
+        if head is None:
+            head = heads[p0] = _head(text, lay, pos)
         update: dict[str, object] = {}
-        t, rule = _when(pos, times, tstarts, text, lay, title)
+        t, rule = _when(pos, clause[0], sentence[0], head, times, tstarts, title) \
+            if times else (None, "")
         if t is not None and t.fact is not None:
-            update["when"] = When(value=t.fact.value, start=t.fact.start, end=t.fact.end,
-                                  as_of=t.fact.as_of, rule=rule)
-        m, rule = _where(pos, ms, mstarts, text, lay, doc)
-        if m is not None:
-            rs, re_ = norm.to_raw(m.start, m.end)
-            update["where"] = Place(name=m.name, level=m.level, code=m.code, start=rs, end=re_,
-                                    rule=rule)
-        out.append(f.model_copy(update=update) if update else f)
+            update["when"] = _MAKE_WHEN(dict(value=t.fact.value, start=t.fact.start, end=t.fact.end,
+                                             as_of=t.fact.as_of, rule=rule))
+        c0 = clause[0]
+        place = places_by_clause.get(c0, _UNSET)
+        if place is _UNSET:
+            m, rule = _where(clause, sentence, head, ms, mstarts, doc) if ms else (doc, _DOC_RULE)
+            if m is not None:
+                rs, re_ = norm.to_raw(m.start, m.end)
+                place = _MAKE_PLACE(dict(name=m.name, level=m.level, code=m.code, start=rs,
+                                         end=re_, rule=rule))
+            else:
+                place = None
+            places_by_clause[c0] = place
+        if place is not None:
+            update["where"] = place
+        out.append(_updated(f, update) if update else f)
     return out
+
+
+def _updated(f: BaseModel, update: dict[str, object]) -> BaseModel:
+    """``f.model_copy(update=update)`` at a fraction of its cost: the values are built typed."""
+    new = f.__class__.__new__(f.__class__)
+    object.__setattr__(new, "__dict__", {**f.__dict__, **update})
+    object.__setattr__(new, "__pydantic_fields_set__", f.__pydantic_fields_set__ | update.keys())
+    object.__setattr__(new, "__pydantic_extra__", None)
+    object.__setattr__(new, "__pydantic_private__", None)
+    return new
