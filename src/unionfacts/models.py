@@ -19,7 +19,7 @@ PlainDecimal = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_u
 class When(BaseModel):
     """The time a figure is reported for, read from a date expression of the text."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
     value: str
     """ISO 8601, written as the ``value`` of a ``Date`` fact (``2023``, ``2023-11-21/2023-11-30``,
     ``--01-19`` when the year is unknown)."""
@@ -37,7 +37,7 @@ class When(BaseModel):
 class Place(BaseModel):
     """The administrative area a figure is about."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
     name: str
     """Full official name in Simplified script with its level suffix (``四川省``, ``广元市``,
     ``七里河区``), or ``全国`` for a nationwide figure."""

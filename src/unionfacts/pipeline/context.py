@@ -32,8 +32,14 @@ from pydantic import BaseModel
 
 from unionfacts.models import Date, Place, When, constructor
 from unionfacts.pipeline.normalize import Normalized
-from unionfacts.rules.packs import PatternSet
+from unionfacts.rules.packs import PatternSet, require_lexicons
 
+LEXICONS = require_lexicons(__name__, (
+    "context_clause_break", "context_sentence_break", "context_date_tail", "context_span_start",
+    "context_date_modifier", "context_vague", "context_blocking", "context_title_period",
+    "context_scope", "context_national", "context_national_body", "context_national_label",
+    "context_place_label", "context_body", "context_venue_before", "context_venue_after",
+    "context_place_suffix", "context_short_ambiguous"))
 _LEVELS = ("country", "province", "prefecture", "county")
 _RANK = {lv: i for i, lv in enumerate(_LEVELS)}
 #: The nationwide area; GB/T 2260 gives the country no code.
