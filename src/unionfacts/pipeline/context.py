@@ -77,6 +77,9 @@ class Gazetteer:
     """The surfaces of ``names`` that are short names (四川, 广元): never read inside quotes."""
     county_short: dict[str, str]
     """A county's short name → code: read only before a body word (旺苍总工会)."""
+    same_name: dict[str, tuple[str, ...]]
+    """A name several divisions bear (城关区, 鼓楼区) → their codes: the one in the document's
+    own province is meant."""
     prefixes: dict[str, tuple[int, ...]]
     """First two characters → the lengths of the surfaces (names and county short names) they
     start, longest first."""
@@ -154,10 +157,16 @@ def _build_gazetteer(suffixes: tuple[str, ...], ambiguous: frozenset[str]) -> Ga
     rows = _rows()
     by_code = {d.code: d for d, _ in rows}
     names: dict[str, str] = {}
+    county_short: dict[str, str] = {}
+    same: dict[str, list[str]] = {}
     for d, former in rows:  # full and former names first: they win over any short name
-        names.setdefault(d.name, d.code)
-        for f in former:
-            names.setdefault(f, d.code)
+        for full in (d.name, *former):
+            # a one-character county name (和县, 范县, 达县) is also a word's tail (产业和县域,
+            # 示范县, 欠发达县区): read only before a body word, like a short name
+            target = county_short if d.level == "county" and len(full) <= 2 else names
+            if full in target and target[full] != d.code:
+                same.setdefault(full, [target[full]]).append(d.code)
+            target.setdefault(full, d.code)
     for d, former in rows:  # short names of provinces and prefectures, province first
         if d.level == "county":
             continue
@@ -167,18 +176,19 @@ def _build_gazetteer(suffixes: tuple[str, ...], ambiguous: frozenset[str]) -> Ga
                 names.setdefault(short, d.code)
     short = frozenset(n for n, c in names.items() if n != by_code[c].name and not n.endswith(
         tuple(suffixes)))
-    county_short: dict[str, str] = {}
     for d, _ in rows:
         if d.level == "county":
             cs = _short(d.name, (*suffixes, "县", "区", "旗"))
             if cs and cs not in names and "族" not in cs:
+                if cs in county_short and county_short[cs] != d.code:
+                    same.setdefault(cs, [county_short[cs]]).append(d.code)
                 county_short.setdefault(cs, d.code)
     prefixes: dict[str, set[int]] = {}
     for n in (*names, *county_short):
         prefixes.setdefault(n[:2], set()).add(len(n))
     first = "".join(sorted({k[0] for k in prefixes}))
     second = "".join(sorted({k[1] for k in prefixes}))
-    return Gazetteer(by_code, names, short, county_short,
+    return Gazetteer(by_code, names, short, county_short, {k: tuple(v) for k, v in same.items()},
                      {k: tuple(sorted(v, reverse=True)) for k, v in prefixes.items()},
                      re.compile("(?=[%s][%s])" % (re.escape(first), re.escape(second))))
 
@@ -427,6 +437,8 @@ def _mentions(text: str, lay: _Layout, ctx: ContextData) -> tuple[list[_Mention]
                 continue
         d = gaz.by_code[code]
         places.append(_Mention(i, j, d.name, d.level, d.code))
+    if gaz.same_name and places:
+        places = _disambiguate(text, places, gaz)
     taken_ends = [b for _, b in taken]  # sorted: the names do not overlap
     scopes: list[tuple[int, int, str]] = []
     for m in ctx.scope_pattern.finditer(text):
@@ -434,6 +446,8 @@ def _mentions(text: str, lay: _Layout, ctx: ContextData) -> tuple[list[_Mention]
         k = bisect.bisect_left(taken_ends, i + 1)
         if k < len(taken) and taken[k][0] < j:
             continue  # 省总工会 inside 四川省总工会
+        if k and taken_ends[k - 1] == i:
+            continue  # 兰州县总工会, 云南市总工会: the body of the place just named
         w = m.group()
         if w in ctx.scope:
             scopes.append((i, j, ctx.scope[w]))
@@ -474,6 +488,26 @@ def _names(text: str, gaz: Gazetteer, body: tuple[str, ...]) -> list[tuple[int, 
                 end = i + L
                 break
     return found
+
+
+def _disambiguate(text: str, places: list[_Mention], gaz: Gazetteer) -> list[_Mention]:
+    """A name several divisions bear (城关区) is the one in the province of the document's
+    first place."""
+    home = gaz.ancestor(places[0].code or "", "province")
+    if home is None:
+        return places
+    out = []
+    for m in places:
+        codes = gaz.same_name.get(text[m.start:m.end])
+        if codes:
+            for code in codes:
+                up = gaz.ancestor(code, "province")
+                if up is not None and up.code == home.code:
+                    d = gaz.by_code[code]
+                    m = _Mention(m.start, m.end, d.name, d.level, d.code)
+                    break
+        out.append(m)
+    return out
 
 
 def _venue(text: str, s: int, e: int, ctx: ContextData) -> bool:
