@@ -453,7 +453,7 @@ def _mentions(text: str, lay: _Layout, ctx: ContextData) -> tuple[list[_Mention]
             scopes.append((i, j, ctx.scope[w]))
         elif w in ctx.national_body:
             places.append(_Mention(i, j, *_NATION))
-        elif i - lay.clause(i)[0] <= 2 and not text.startswith(ctx.national_label, j):
+        elif i == lay.clause(i)[0] and not text.startswith(ctx.national_label, j):
             places.append(_Mention(i, j, *_NATION))
     places.sort(key=lambda m: m.start)
     return places, scopes
