@@ -11,6 +11,8 @@ import json
 import subprocess
 import sys
 
+from typing import Any
+
 import pytest
 
 from unionfacts import extract, extract_document
@@ -101,7 +103,7 @@ WHERE = [
 ]
 
 
-def _fact(doc_text: str, figure: str, published: str | None = None):
+def _fact(doc_text: str, figure: str, published: str | None = None) -> tuple[str, Any]:
     doc = extract_document(doc_text, published=published)
     hits = [f for f in doc.facts if f.text == figure]
     assert len(hits) == 1, [f.text for f in doc.facts]
@@ -149,8 +151,8 @@ def test_no_place_no_date_gives_nothing() -> None:
 
 
 def test_every_numeric_kind_carries_the_fields() -> None:
-    for cls in (Money, Count, Percent, Duration):
-        assert {"when", "where"} <= cls.model_fields.keys()
+    for fact_cls in (Money, Count, Percent, Duration):
+        assert {"when", "where"} <= fact_cls.model_fields.keys()
     for cls in (When, Place):
         assert all(field.description for field in cls.model_fields.values())
     doc = extract_document("2023年，四川省总工会投入资金3亿元，建成驿站120个，覆盖率达95%，历时3个月。")
