@@ -39,7 +39,7 @@ LEXICONS = require_lexicons(__name__, (
     "context_date_modifier", "context_vague", "context_blocking", "context_title_period",
     "context_scope", "context_national", "context_national_body", "context_national_label",
     "context_place_label", "context_body", "context_venue_before", "context_venue_after",
-    "context_place_suffix", "context_short_ambiguous"))
+    "context_place_suffix", "context_county_suffix", "context_short_ambiguous"))
 _LEVELS = ("country", "province", "prefecture", "county")
 _RANK = {lv: i for i, lv in enumerate(_LEVELS)}
 #: The nationwide area; GB/T 2260 gives the country no code.
@@ -134,6 +134,7 @@ class ContextData:
     venue_before: tuple[str, ...]
     venue_after: tuple[str, ...]
     suffixes: tuple[str, ...]
+    county_suffixes: tuple[str, ...]
     ambiguous: frozenset[str]
     vague_pattern: re.Pattern[str]
     """Vague and blocking words, longest first."""
@@ -150,11 +151,12 @@ class ContextData:
 
     @property
     def gazetteer(self) -> Gazetteer:
-        return _build_gazetteer(self.suffixes, self.ambiguous)
+        return _build_gazetteer(self.suffixes, self.county_suffixes, self.ambiguous)
 
 
 @functools.cache
-def _build_gazetteer(suffixes: tuple[str, ...], ambiguous: frozenset[str]) -> Gazetteer:
+def _build_gazetteer(suffixes: tuple[str, ...], county_suffixes: tuple[str, ...],
+                     ambiguous: frozenset[str]) -> Gazetteer:
     rows = _rows()
     by_code = {d.code: d for d, _ in rows}
     names: dict[str, str] = {}
@@ -179,7 +181,7 @@ def _build_gazetteer(suffixes: tuple[str, ...], ambiguous: frozenset[str]) -> Ga
         tuple(suffixes)))
     for d, _ in rows:
         if d.level == "county":
-            cs = _short(d.name, (*suffixes, "县", "区", "旗"))
+            cs = _short(d.name, county_suffixes)
             if cs and cs not in names and "族" not in cs:
                 if cs in county_short and county_short[cs] != d.code:
                     same.setdefault(cs, [county_short[cs]]).append(d.code)
@@ -211,7 +213,7 @@ def compile_context(pset: PatternSet) -> ContextData:
         body=words("context_body"),
         national_label=words("context_national_label"),
         venue_before=words("context_venue_before"), venue_after=words("context_venue_after"),
-        suffixes=words("context_place_suffix"),
+        suffixes=words("context_place_suffix"), county_suffixes=words("context_county_suffix"),
         ambiguous=frozenset(pset.lexicon("context_short_ambiguous")),
         actors=(*words("context_body"), *words("context_scope")),
         vague_pattern=re.compile(_alt(sorted((*pset.lexicon("context_blocking"),
