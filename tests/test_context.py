@@ -97,8 +97,10 @@ WHERE = [
      "城关区", "context.where-clause"),
     ("newspaper-no-place", "沈北工会推进驿站建设。\n（来源：沈阳日报）全区驿站突破50家。", "50家", "沈北新区",
      "county", "210113", "全区", "context.where-clause"),
-    ("newspaper-not-head", "沈北工会推进驿站建设。\n（来源：沈阳日报）区总工会持续发力。新建阵地43个。", "43个",
+    ("newspaper-not-head", "沈北工会推进驿站建设。\n据沈阳日报报道，区总工会持续发力。新建阵地43个。", "43个",
      "沈北新区", "county", "210113", "区总工会", "context.where-paragraph-head"),
+    ("plural-bodies", "广元市总工会召开会议。\n剑阁县总工会发言。\n7个县区总工会及时落实。", "7个", "广元市",
+     "prefecture", "510800", "广元市", "context.where-document"),
     ("pair-is-no-place", "四川省总工会召开会议。\n举办两场川渝职工联谊活动。", "两场", "四川省", "province", "510000",
      "四川省", "context.where-document"),
     # none

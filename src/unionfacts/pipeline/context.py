@@ -39,7 +39,7 @@ LEXICONS = require_lexicons(__name__, (
     "context_date_modifier", "context_vague", "context_blocking", "context_title_period",
     "context_scope", "context_national", "context_national_body", "context_national_label",
     "context_place_label", "context_body", "context_venue_before", "context_venue_after",
-    "context_place_suffix", "context_county_suffix", "context_short_ambiguous"))
+    "context_place_suffix", "context_county_suffix", "context_scope_plural", "context_short_ambiguous"))
 _LEVELS = ("country", "province", "prefecture", "county")
 _RANK = {lv: i for i, lv in enumerate(_LEVELS)}
 #: The nationwide area; GB/T 2260 gives the country no code.
@@ -126,6 +126,7 @@ class ContextData:
     blocking: tuple[str, ...]
     title_period: tuple[str, ...]
     scope: dict[str, str]
+    scope_plural: tuple[str, ...]
     national: tuple[str, ...]
     national_body: tuple[str, ...]
     national_label: tuple[str, ...]
@@ -208,7 +209,7 @@ def compile_context(pset: PatternSet) -> ContextData:
         date_tail=words("context_date_tail"), span_start=words("context_span_start"),
         date_modifier=words("context_date_modifier"), vague=words("context_vague"),
         blocking=words("context_blocking"), title_period=words("context_title_period"),
-        scope=dict(pset.lexicon("context_scope")), national=words("context_national"),
+        scope=dict(pset.lexicon("context_scope")), scope_plural=words("context_scope_plural"), national=words("context_national"),
         national_body=words("context_national_body"), place_label=words("context_place_label"),
         body=words("context_body"),
         national_label=words("context_national_label"),
@@ -452,6 +453,8 @@ def _mentions(text: str, lay: _Layout, ctx: ContextData) -> tuple[list[_Mention]
         if k and taken_ends[k - 1] == i:
             continue  # 兰州县总工会, 云南市总工会: the body of the place just named
         w = m.group()
+        if w.endswith(ctx.body) and text.endswith(ctx.scope_plural, 0, i):
+            continue  # 7个县区总工会: many bodies
         if w in ctx.scope:
             scopes.append((i, j, ctx.scope[w]))
         elif w in ctx.national_body:
