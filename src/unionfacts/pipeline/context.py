@@ -26,7 +26,7 @@ import importlib.resources
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -640,9 +640,9 @@ def attach_context(ctx: ContextData, norm: Normalized | None, facts: list[Fact],
         if t is not None and t.fact is not None:
             when = whens.get((t.start, rule))
             if when is None:
-                when = whens[t.start, rule] = _MAKE_WHEN(dict(
+                when = whens[t.start, rule] = cast(When, _MAKE_WHEN(dict(
                     value=t.fact.value, start=t.fact.start, end=t.fact.end, as_of=t.fact.as_of,
-                    rule=rule))
+                    rule=rule)))
             update["when"] = when
         c0 = clause[0]
         place = places_by_clause.get(c0, _UNSET)
