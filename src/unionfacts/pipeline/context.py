@@ -622,6 +622,7 @@ def attach_context(ctx: ContextData, norm: Normalized | None, facts: list[Fact],
     doc = areas.get("document")
     heads: dict[int, tuple[int, int]] = {}  # paragraph start → its head sentence
     whens: dict[tuple[int, str], When] = {}  # one When per governing time and rule
+    wheres: dict[tuple[int, str, str], Place] = {}  # one Place per mention, area and rule
     places_by_clause: dict[int, object] = {}  # the where of a clause is the same for its figures
     out = []
     for f in facts:
@@ -649,9 +650,11 @@ def attach_context(ctx: ContextData, norm: Normalized | None, facts: list[Fact],
         if place is _UNSET:
             m, rule = _where(clause, sentence, head, ms, mstarts, doc) if ms else (doc, _DOC_RULE)
             if m is not None:
-                rs, re_ = norm.to_raw(m.start, m.end)
-                place = _MAKE_PLACE(dict(name=m.name, level=m.level, code=m.code, start=rs,
-                                         end=re_, rule=rule))
+                place = wheres.get((m.start, m.name, rule))
+                if place is None:
+                    rs, re_ = norm.to_raw(m.start, m.end)
+                    place = wheres[m.start, m.name, rule] = cast(Place, _MAKE_PLACE(dict(
+                        name=m.name, level=m.level, code=m.code, start=rs, end=re_, rule=rule)))
             else:
                 place = None
             places_by_clause[c0] = place
