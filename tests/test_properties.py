@@ -230,25 +230,13 @@ def _spun(text: str) -> bool:
 ])
 def test_context_does_not_cross_a_blank_line(a, b):
     joined = a + "\n\n" + b
-    # when / where are read from the whole document (its own area, its head times): no union
     assert _bare(extract(joined)) == _bare(extract(a) + _shifted(extract(b), len(a) + 2))
-
-
-def _bare(facts: list) -> list:
-    return [f.model_copy(update={"when": None, "where": None}) if "where" in type(f).model_fields
-            else f for f in facts]
 
 
 def test_blank_line_union_holds_for_the_seed_articles():
     a, b = SEEDS[0], SEEDS[1]
     joined = a + "\n\n" + b
-    # when / where are read from the whole document (its own area, its head times): no union
     assert _bare(extract(joined)) == _bare(extract(a) + _shifted(extract(b), len(a) + 2))
-
-
-def _bare(facts: list) -> list:
-    return [f.model_copy(update={"when": None, "where": None}) if "where" in type(f).model_fields
-            else f for f in facts]
 
 
 @pytest.mark.parametrize("text", ["\ud800", "营收3\udfff亿元", "\udc80\udc81个", "3个\udbff"])
