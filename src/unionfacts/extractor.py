@@ -13,6 +13,7 @@ of user packs).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -23,8 +24,8 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from unionfacts.errors import UnionfactsError
-from unionfacts.models import (KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
-                               Percent, constructor)
+from unionfacts.models import (KINDS, Count, Date, Document, Duration, Enumeration, Fact, Measure,
+                               Money, Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
 from unionfacts.pipeline.dates import build_time
@@ -46,6 +47,22 @@ _MAKE_DOCUMENT = constructor(Document)
 _CHROME_RULES = ("veto.related-block", "veto.prev-next")
 
 T = TypeVar("T")
+_NUMERALS_CUT = "零〇一二两三四五六七八九十百千万亿"
+
+#: Default ``piece_chars``: a text longer than this is extracted in pieces (about 3 MB of
+#: Chinese in UTF-8; the facts of one piece take some tens of MB at the densest).
+PIECE_CHARS = 1_000_000
+#: Metadata is read this far from either end of a long text (the finders read at most the
+#: first and last 1,500 cleaned characters; glosses and junk may make the raw text longer).
+_META_WINDOW = 1 << 15
+#: Where a paragraph longer than a piece may be cut: after a sentence end; else after a
+#: clause break or a space.
+_SENTENCE_ENDS = frozenset("。！？!?；;")
+#: How far back from a piece's end a cut inside a paragraph is sought.
+_CUT_REACH = 1 << 16
+_CLAUSE_ENDS = frozenset("，：；,:; \t\u3000")
+#: What a figure or a date span can be made of: no cut lies next to one of these.
+_FIGURE_CHARS = frozenset("0123456789０１２３４５６７８９.,，%％-－~～至到" + _NUMERALS_CUT)
 
 
 # ------------------------------------------------------------------------------- inputs
@@ -150,17 +167,21 @@ class Extractor:
     """
 
     def __init__(self, extra_patterns: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None = None,
-                 *, kinds: Iterable[str] | None = None, match_timeout: float = MATCH_TIMEOUT) -> None:
+                 *, kinds: Iterable[str] | None = None, match_timeout: float = MATCH_TIMEOUT,
+                 piece_chars: int = PIECE_CHARS) -> None:
         self._packs = _pack_paths(extra_patterns)
         self._kinds = _kinds(kinds)
         if not match_timeout > 0:
             raise ValueError(f"match_timeout must be a positive number of seconds, not {match_timeout!r}")
+        if not isinstance(piece_chars, int) or isinstance(piece_chars, bool) or piece_chars < 1:
+            raise ValueError(f"piece_chars must be a whole number ≥ 1, not {piece_chars!r}")
         self._timeout = float(match_timeout)
+        self._piece_chars = piece_chars
         self._c = _compile(load_patterns(self._packs))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # workers rebuild from the options: compiled regexes do not travel between processes
-        return (_rebuild, (self._packs, self._kinds, self._timeout))
+        return (_rebuild, (self._packs, self._kinds, self._timeout, self._piece_chars))
 
     def __repr__(self) -> str:
         return f"Extractor(extra_patterns={list(self._packs)!r}, kinds={self.kinds!r})"
@@ -230,34 +251,143 @@ class Extractor:
         # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
         return cast(Document, _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums)))
 
+    # -- big documents ----------------------------------------------------------------------
+
+    @property
+    def piece_chars(self) -> int:
+        """The most characters extracted at once: a longer text is extracted in pieces."""
+        return self._piece_chars
+
+    def extract_pieces(self, text: str, doc_id: str = "", published: object = None, *,
+                       kinds: Iterable[str] | None = None,
+                       default_published: object = None) -> Iterator[Document]:
+        """``extract_document`` for a text of any length, in bounded memory: one ``Document``
+        per piece of at most ``piece_chars`` characters, each with the whole document's metadata
+        and the facts and numbered lists of its piece, offsets into the whole ``text``.
+
+        A text that fits in one piece gives one ``Document``, the same as ``extract_document``.
+        A longer one is cut at paragraph boundaries (a line break); a paragraph longer than a
+        piece is cut after a sentence end, else after a clause break, never inside a figure or
+        a date span. The publication date, title, source and author are read from the head and
+        the tail of the whole text first, and every piece resolves its dates against that date.
+        Subjects, qualifiers and date spans stop at line breaks, so the facts equal those of a
+        whole run (tests/test_big_inputs.py cuts every seed at every paragraph). A numbered list
+        whose items fall into two pieces is two lists: the list stage runs per piece.
+        """
+        _check_text(text)
+        if not isinstance(doc_id, str):
+            raise TypeError(f"doc_id must be str, not {type(doc_id).__name__}")
+        if len(text) <= self._piece_chars:
+            yield self.extract_document(text, doc_id, published, kinds=kinds,
+                                        default_published=default_published)
+            return
+        yield from self._pieces(text, doc_id, published, kinds, default_published,
+                                _cuts(text, self._piece_chars))
+
+    def _pieces(self, text: str, doc_id: str, published: object, kinds: Iterable[str] | None,
+                default_published: object, cuts: Iterable[tuple[int, int]]) -> Iterator[Document]:
+        ks = self._kinds if kinds is None else _kinds(kinds)
+        forced = parse_published(published) if published is not None else None
+        fallback = parse_published(default_published) if default_published is not None else None
+        meta, sample = self._whole_metadata(text)
+        # whether a synonym spinner went over the text, and its script, judged over the head and
+        # tail (the whole text when it is short): each piece alone might judge otherwise
+        spun = True if sample.spun else None
+        if forced is not None:
+            meta["published"] = forced
+            meta["published_evidence"] = None
+        elif fallback is not None and meta.get("published") is None:
+            meta["published"] = fallback
+            meta["published_evidence"] = None
+        lists = 0
+        for a, b in cuts:
+            facts, enums = self._piece(text[a:b], ks, meta.get("published"), a, lists, spun,
+                                       sample.traditional)
+            lists += len(enums)
+            yield cast(Document, _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums)))
+
+    def _piece(self, piece: str, kinds: frozenset[str] | None, published: str | None, base: int,
+               lists: int, spun: bool | None, traditional: bool) -> tuple[list[Fact], list[Enumeration]]:
+        """The facts and lists of one piece starting at ``base``, offsets into the whole text;
+        its lists numbered on from ``lists``."""
+        c = self._c
+        if not piece:
+            return [], []
+        norm = c.normalizer(piece, spun)
+        if traditional and norm.replaced and not norm.traditional:
+            norm = dataclasses.replace(norm, traditional=True)  # a spun word's plain form in its script
+        chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
+        facts, _ = self._facts(piece, kinds, published, norm, chrome, base)
+        local = [_Shifted(f, base) for f in facts if f.kind == "count"]
+        enums = find_enumerations(norm, local, c.lists)
+        return facts, [_shift_list(e, base, lists) for e in enums] if enums else []
+
+    def _whole_metadata(self, text: str) -> tuple[dict[str, Any], Normalized]:
+        """Metadata of a long text, read from its head and tail joined (the finders look no
+        further into a text than ``_META_WINDOW`` characters from either end), with the
+        evidence's offsets into the whole text."""
+        c = self._c
+        n = len(text)
+        if n <= 2 * _META_WINDOW:
+            sample, joint, shift = text, n, 0
+        else:
+            head_end = text.rfind("\n", 0, _META_WINDOW) + 1 or _META_WINDOW
+            tail_start = text.find("\n", n - _META_WINDOW) + 1 or n - _META_WINDOW
+            sample = text[:head_end] + text[tail_start:]
+            joint, shift = head_end, tail_start - head_end
+        norm = c.normalizer(sample)
+        chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
+        masks = [(x.start, x.end) for found in chrome.values() for x in found]
+        meta = find_metadata(sample, norm, c.time, masks).document_fields()
+        ev = meta.get("published_evidence")
+        if ev is not None and shift and ev.start >= joint:
+            meta["published_evidence"] = ev.model_copy(update={"start": ev.start + shift,
+                                                               "end": ev.end + shift})
+        return meta, norm
+
     # -- many documents ---------------------------------------------------------------------
 
-    def pipe(self, documents: Iterable[str | Source], *, jobs: int = 1) -> Iterator[Document | Failure]:
+    def pipe(self, documents: Iterable[str | Source], *, jobs: int = 1,
+             pieces: bool = False) -> Iterator[Document | Failure]:
         """``Document``s in input order, extracted in ``jobs`` worker processes (1: here).
 
         A plain string is a document with id ``"<n>"`` (its position). A document that fails
         (unreadable source, an exception, a worker that dies) is a ``Failure`` in its place;
         the others are never lost. At most ``2 × jobs`` chunks are in flight, so memory stays
-        bounded however long the input is.
+        bounded however long the input is. A text longer than ``piece_chars`` is extracted in
+        pieces (``extract_pieces``): with ``pieces`` each piece comes as its own ``Document``
+        (same id and metadata, that piece's facts) as soon as it is done, so memory stays
+        bounded however long one text is; without, its pieces are joined into one.
         """
-        return (result for _, result in self.map(documents, as_document, jobs=jobs))
+        piece_render: Callable[[Document, int], Document] | None = _piece_as_document if pieces else None
+        return (result for _, result in self.map(documents, as_document, jobs=jobs, render_piece=piece_render))
 
     def map(self, documents: Iterable[str | Source], render: Callable[[Document], T], *,
-            jobs: int = 1) -> Iterator[tuple[Source, T | Failure]]:
+            jobs: int = 1, render_piece: Callable[[Document, int], T] | None = None
+            ) -> Iterator[tuple[Source, T | Failure]]:
         """Like ``pipe``, with ``render`` (a module-level function, so workers can import it)
         applied to each document in the worker: ``(source, render(document))`` or
-        ``(source, Failure)``. The CLI renders JSON lines in the workers this way."""
+        ``(source, Failure)``. The CLI renders JSON lines in the workers this way.
+
+        ``render_piece``: a text longer than ``piece_chars`` is then extracted here, in this
+        process, piece by piece, giving ``(source, render_piece(piece, index))`` for each piece
+        as soon as it is done (``index`` from 0); a failure after some pieces is a ``Failure``
+        after them. Without it such a text's pieces are joined into one document for ``render``.
+        """
         if not isinstance(jobs, int) or jobs < 1:
             raise ValueError(f"jobs must be a whole number ≥ 1, not {jobs!r}")
         sources = (_source(d, i) for i, d in enumerate(documents))
         if jobs == 1:
-            return ((s, _run(self, s, render)) for s in sources)
-        return _parallel(self, sources, render, jobs)
+            return _serial(self, sources, render, render_piece)
+        return _parallel(self, sources, render, jobs, render_piece)
+
+    def _is_big(self, src: Source) -> bool:
+        return src.error is None and src.text is not None and len(src.text) > self._piece_chars
 
     # -- the stages -------------------------------------------------------------------------
 
     def _facts(self, text: str, kinds: frozenset[str] | None, published: str | None,
-               norm: Normalized | None, found: dict[str, list[Candidate]] | None
+               norm: Normalized | None, found: dict[str, list[Candidate]] | None, base: int = 0
                ) -> tuple[list[Fact], Normalized | None]:
         if not text:
             return [], None
@@ -265,7 +395,8 @@ class Extractor:
         if norm is None:
             norm = c.normalizer(text)
         drafts = self._drafts(norm, published, found)
-        facts = [_to_fact(d, norm, s) for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
+        facts = [_to_fact(d, norm, s, base)
+                 for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
         if kinds is not None:
             facts = [f for f in facts if f.kind in kinds]
         return facts, norm
@@ -301,13 +432,14 @@ class Extractor:
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
 
 
-def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: float) -> Extractor:
-    return Extractor(packs, kinds=kinds, match_timeout=timeout)
+def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: float,
+             piece_chars: int = 0) -> Extractor:
+    return Extractor(packs, kinds=kinds, match_timeout=timeout, piece_chars=piece_chars or PIECE_CHARS)
 
 
-def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
+def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None, base: int = 0) -> Fact:
     start, end = norm.to_raw(d.start, d.end)
-    common: dict[str, Any] = dict(start=start, end=end, text=norm.raw[start:end],
+    common: dict[str, Any] = dict(start=start + base, end=end + base, text=norm.raw[start:end],
                                   qualifier=d.qualifier, rule=d.rule)
     if d.kind in ("money", "count", "percent", "measure"):
         if sub:
@@ -322,6 +454,77 @@ def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
     # the fields are built here, typed as the model declares them: skip re-validation
     # (tests/test_api.py validates every fact of the seeds against the models)
     return cast(Fact, _MAKE[d.kind](common))
+
+
+# ---------------------------------------------------------------------------- pieces
+
+def _cuts(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the pieces of ``text``, each at most ``size`` characters: cut after
+    the last line break within ``size``; a paragraph longer than that after its last sentence
+    end within it, else its last clause break, else its last character that is not part of
+    a figure (a text of nothing but digits is cut at ``size``)."""
+    n = len(text)
+    a = 0
+    while a < n:
+        if n - a <= size:
+            yield a, n
+            return
+        limit = a + size
+        b = text.rfind("\n", a, limit) + 1
+        if b <= a:
+            b = _cut_in_paragraph(text, a, limit)
+        yield a, b
+        a = b
+
+
+def _cut_in_paragraph(text: str, a: int, limit: int) -> int:
+    """The last place in ``(a, limit]`` to cut a paragraph: after a sentence end, else after a
+    clause break, else between two characters no figure is made of; else ``limit``."""
+    lo = max(a, limit - _CUT_REACH)
+    for ends in (_SENTENCE_ENDS, _CLAUSE_ENDS, None):
+        for b in range(limit, lo, -1):
+            before, after = text[b - 1], text[b]
+            if ends is not None and before not in ends:
+                continue
+            if ends is None and (before in _FIGURE_CHARS or before.isascii() or after.isascii()
+                                 or before in "（）()"):
+                continue  # not inside a figure, a word or a gloss (萬(wàn))
+            if after in _FIGURE_CHARS:
+                continue
+            return b
+    return limit
+
+
+@dataclass(frozen=True, slots=True)
+class _Shifted:
+    """A count fact seen with piece-local offsets (what ``find_enumerations`` reads)."""
+
+    kind: str
+    unit: str
+    value: Any
+    start: int
+    end: int
+    text: str
+
+    def __init__(self, f: Fact, base: int) -> None:
+        for k, v in (("kind", f.kind), ("unit", getattr(f, "unit", "")), ("value", f.value),
+                     ("start", f.start - base), ("end", f.end - base), ("text", f.text)):
+            object.__setattr__(self, k, v)
+
+
+def _shift_list(e: Enumeration, base: int, lists: int) -> Enumeration:
+    """A list found in a piece: offsets into the whole text, numbered after the ``lists``
+    found in the pieces before."""
+    def renum(ident: str | None) -> str | None:
+        return None if ident is None else f"enum-{int(ident.rsplit('-', 1)[1]) + lists}"
+
+    items = [it.model_copy(update={k: getattr(it, k) + base for k in
+                                   ("marker_start", "marker_end", "title_start", "title_end")})
+             for it in e.items]
+    update: dict[str, Any] = {"id": renum(e.id), "parent": renum(e.parent), "items": items}
+    if e.announced_start is not None and e.announced_end is not None:
+        update.update(announced_start=e.announced_start + base, announced_end=e.announced_end + base)
+    return e.model_copy(update=update)
 
 
 # ------------------------------------------------------------------------ running documents
@@ -344,10 +547,51 @@ def _run(ex: Extractor, src: Source, render: Callable[[Document], T]) -> T | Fai
     if src.error is not None or src.text is None:
         return Failure(src, src.error or "no text")
     try:
+        if len(src.text) > ex.piece_chars:  # the pieces of a long text, joined
+            return render(_joined(list(ex.extract_pieces(src.text, src.doc, src.published,
+                                                         default_published=src.default_published))))
         return render(ex.extract_document(src.text, doc_id=src.doc, published=src.published,
                                           default_published=src.default_published))
     except Exception as exc:  # one bad document must not stop the others
         return Failure(src, _error_text(exc))
+
+
+def _joined(docs: list[Document]) -> Document:
+    return docs[0].model_copy(update={"facts": [f for d in docs for f in d.facts],
+                                      "enumerations": [e for d in docs for e in d.enumerations]})
+
+
+def _piece_as_document(doc: Document, index: int) -> Document:
+    """``pipe(pieces=True)``'s render of a piece: the piece's document itself."""
+    return doc
+
+
+def _stream(ex: Extractor, src: Source, render_piece: Callable[[Document, int], T]
+            ) -> Iterator[tuple[Source, T | Failure]]:
+    """The pieces of one long text, each rendered as soon as it is extracted."""
+    assert src.text is not None
+    pieces = ex.extract_pieces(src.text, src.doc, src.published, default_published=src.default_published)
+    i = 0
+    while True:
+        try:
+            doc = next(pieces, None)
+            if doc is None:
+                return
+            out: T | Failure = render_piece(doc, i)
+        except Exception as exc:  # the pieces already written stay; the rest fails
+            yield src, Failure(src, _error_text(exc))
+            return
+        yield src, out
+        i += 1
+
+
+def _serial(ex: Extractor, sources: Iterable[Source], render: Callable[[Document], T],
+            render_piece: Callable[[Document, int], T] | None) -> Iterator[tuple[Source, T | Failure]]:
+    for src in sources:
+        if render_piece is not None and ex._is_big(src):
+            yield from _stream(ex, src, render_piece)
+        else:
+            yield src, _run(ex, src, render)
 
 
 #: The worker process's own Extractor, built once from the parent's options.
@@ -387,11 +631,19 @@ def _run_chunk(chunk: list[Source], render: Callable[[Document], T]) -> list[T |
     return [_run(_WORKER, s, render) for s in chunk]
 
 
-def _chunks(sources: Iterable[Source], docs: int = 32, chars: int = 1 << 20) -> Iterator[list[Source]]:
-    """Sources grouped for the workers: a few big documents or many small ones per chunk."""
+def _chunks(sources: Iterable[Source], docs: int = 32, chars: int = 1 << 20,
+            alone: Callable[[Source], bool] | None = None) -> Iterator[list[Source]]:
+    """Sources grouped for the workers: a few big documents or many small ones per chunk; a
+    source ``alone`` says is a chunk of its own."""
     chunk: list[Source] = []
     size = 0
     for src in sources:
+        if alone is not None and alone(src):
+            if chunk:
+                yield chunk
+                chunk, size = [], 0
+            yield [src]
+            continue
         chunk.append(src)
         size += len(src.text or "")
         if len(chunk) >= docs or size >= chars:
@@ -427,14 +679,17 @@ class _Pool:
 
 
 def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Document], T],
-              jobs: int) -> Iterator[tuple[Source, T | Failure]]:
+              jobs: int, render_piece: Callable[[Document, int], T] | None = None
+              ) -> Iterator[tuple[Source, T | Failure]]:
     """Results in input order from ``jobs`` worker processes, at most ``2 * jobs`` chunks
-    in flight, so memory stays bounded however many inputs there are."""
+    in flight, so memory stays bounded however many inputs there are. With ``render_piece`` a
+    long text is streamed piece by piece here, in its place (never sent to a worker whole)."""
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _Pool(ex, jobs)
     pending: deque[tuple[list[Source], Any]] = deque()
-    chunks = _chunks(sources)
+    big = ex._is_big if render_piece is not None else None
+    chunks = _chunks(sources, alone=big)
     done = finished = False
     try:
         while True:
@@ -443,11 +698,16 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
                 if chunk is None:
                     done = True
                     break
-                pending.append((chunk, pool.submit(chunk, render)))
+                here = big is not None and len(chunk) == 1 and big(chunk[0])
+                pending.append((chunk, None if here else pool.submit(chunk, render)))
             if not pending:
                 finished = True
                 return
             chunk, fut = pending.popleft()
+            if fut is None:
+                assert render_piece is not None
+                yield from _stream(ex, chunk[0], render_piece)
+                continue
             results: list[T | Failure]
             try:
                 results = fut.result()
@@ -462,7 +722,7 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
                     except BrokenProcessPool:
                         results.append(Failure(src, "worker process died while extracting"))
                         pool.restart()
-                pending = deque((c, pool.submit(c, render)) for c, _ in pending)
+                pending = deque((c, None if f is None else pool.submit(c, render)) for c, f in pending)
             yield from zip(chunk, results)
     finally:
         pool.close(cancel=not finished)

@@ -128,6 +128,20 @@ def render_jsonl(doc: Document, items: bool = True) -> str:
     return _escape_breaks(head + "\n" + "".join(line + "\n" for line in jsonl_lines(doc, items)))
 
 
+def render_jsonl_piece(doc: Document, index: int, items: bool = True) -> str:
+    """One piece of a long text extracted in pieces (``Extractor.map(render_piece=…)``): the
+    first piece opens with the document record, whose ``facts`` and ``measure_items`` are null
+    (not known until the last piece is done), then each piece's facts and list items, offsets
+    into the whole text. The same lines as ``render_jsonl`` writes for the document, but for
+    the counts, the order of the list items (after the facts of their piece) and lists that a
+    cut divides."""
+    body = "".join(line + "\n" for line in jsonl_lines(doc, items))
+    if index:
+        return _escape_breaks(body)
+    head = _ENCODER.encode(dict(document_record(doc), facts=None, measure_items=None))
+    return _escape_breaks(head + "\n" + body)
+
+
 def render_json(doc: Document) -> str:
     """A document as one JSON object (no trailing newline)."""
     return _escape_breaks(doc.model_dump_json())
@@ -212,11 +226,12 @@ class DocumentRecord(BaseModel):
     """The publishing source named in the text (来源).."""
     author: str | None
     """The author or reporter named in the text."""
-    facts: int
-    """How many fact lines follow for this document."""
-    measure_items: int
+    facts: int | None
+    """How many fact lines follow for this document; null for a text so long that it is
+    extracted in pieces, whose facts are written as each piece is done."""
+    measure_items: int | None
     """How many numbered-list items the document has (their lines follow unless ``--kinds``
-    leaves them out)."""
+    leaves them out); null for a text extracted in pieces."""
     format: Literal["html"] | None = None
     """``html`` for a web page read for its main text."""
     text: str | None = None
