@@ -62,7 +62,7 @@ _SENTENCE_ENDS = frozenset("。！？!?；;")
 _CUT_REACH = 1 << 16
 _CLAUSE_ENDS = frozenset("，：；,:; \t\u3000")
 #: What a figure or a date span can be made of: no cut lies next to one of these.
-_FIGURE_CHARS = frozenset("0123456789０１２３４５６７８９.,，%％-－~～至到" + _NUMERALS_CUT)
+_FIGURE_CHARS = frozenset("0123456789０１２３４５６７８９.,，%％-－~～至到年月日号时点分秒" + _NUMERALS_CUT)
 
 
 # ------------------------------------------------------------------------------- inputs
@@ -486,11 +486,11 @@ def _cut_in_paragraph(text: str, a: int, limit: int) -> int:
             before, after = text[b - 1], text[b]
             if ends is not None and before not in ends:
                 continue
-            if ends is None and (before in _FIGURE_CHARS or before.isascii() or after.isascii()
-                                 or before in "（）()"):
-                continue  # not inside a figure, a word or a gloss (萬(wàn))
-            if after in _FIGURE_CHARS:
-                continue
+            if ends is None:
+                if before in _FIGURE_CHARS or before.isascii() or before in "（）()" or after in "%％.)）":
+                    continue  # not inside a figure, a date or a gloss (萬(wàn))
+            elif before in "，," and after.isdigit() and text[b - 2].isdigit():
+                continue  # a thousands separator: 82，225.00
             return b
     return limit
 
