@@ -114,7 +114,7 @@ def test_pipe_joins_pieces_or_streams_them() -> None:
     streamed = list(ex.pipe([text], pieces=True))
     assert len(streamed) > 3
     assert [f for d in streamed for f in d.facts] == joined.facts  # type: ignore[union-attr]
-    assert [f.model_dump() for f in joined.facts] == [f.model_dump() for f in EX.extract(text)]  # type: ignore[union-attr]
+    assert [f.model_dump() for f in joined.facts] == [f.model_dump() for f in EX.extract_document(text).facts]  # type: ignore[union-attr]
 
 
 def test_cli_streams_a_long_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,7 +127,7 @@ def test_cli_streams_a_long_text(tmp_path: Path, capsys: pytest.CaptureFixture[s
         assert lines[0]["record"] == "document" and lines[0]["facts"] is None
         assert sum(1 for x in lines if x["record"] == "document") == 1
         facts = [x for x in lines if x["record"] == "fact"]
-        assert [(f["start"], f["text"]) for f in facts] == [(f.start, f.text) for f in EX.extract(text)]
+        assert [(f["start"], f["text"]) for f in facts] == [(f.start, f.text) for f in EX.extract_document(text).facts]
     assert main(["extract", str(big), "--piece-chars", "0"]) == 2
 
 
