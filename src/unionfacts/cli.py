@@ -435,19 +435,22 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from unionfacts.io.sources import Options
 
     options = Options(encoding=args.encoding, published=published, notice=_err)
-    for src, doc in ex.map(iter_sources(args.paths, options=options), as_document):
-        if isinstance(doc, Failure) or src.text is None:
-            print(f"{src.label}: {doc.error if isinstance(doc, Failure) else 'no text'}", file=sys.stderr)
-            failed += 1
-            continue
-        pairs.append((doc, src.text))
     try:
+        for src, doc in ex.map(iter_sources(args.paths, options=options), as_document):
+            if isinstance(doc, Failure) or src.text is None:
+                print(f"{src.label}: {doc.error if isinstance(doc, Failure) else 'no text'}", file=sys.stderr)
+                failed += 1
+                continue
+            pairs.append((doc, src.text))
         _emit(out, render_html(pairs, title=args.title))
         _emit(out, None)
     except _OutputError as exc:
         out.abort()
         print(f"unionfacts: cannot write {args.output or 'stdout'}: {exc}", file=sys.stderr)
         return 1
+    except BaseException:  # Ctrl-C, SIGTERM: no temp file left
+        out.abort()
+        raise
     return 1 if failed else 0
 
 

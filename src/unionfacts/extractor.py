@@ -604,6 +604,11 @@ def _worker_init(ex: Extractor) -> None:
     global _WORKER
     _WORKER = ex
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # SIGTERM ends a worker (a handler inherited from the parent, such as the output file's
+    # clean-up, would turn it into an exception the pool catches, and the worker would live on)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     _die_with_parent()
 
 

@@ -274,12 +274,26 @@ def record_schema() -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- the output file
 
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived while an ``AtomicWriter`` held a temp file: raised in the main
+    thread so that the writer's owner aborts it (the temp file is removed); exits 128 + signal."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(128 + signum)
+
+
+_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
 class AtomicWriter:
     """Write to a temp file beside the target, rename on success; stdout when no target.
 
     Only a regular file or a new path gets the temp file and rename: a device, a FIFO or a
     symbolic link is written through (opened and written in place), never replaced. Raises
-    ``OSError`` at construction when the target's folder cannot take a file.
+    ``OSError`` at construction when the target's folder cannot take a file. While the temp
+    file exists, SIGTERM and SIGHUP (when their handlers were the defaults, in the main thread)
+    raise ``Terminated``, so the caller's ``abort`` removes it: no temp file is left behind.
     """
 
     def __init__(self, target: str | None) -> None:
@@ -304,8 +318,30 @@ class AtomicWriter:
             self.fh = open(target, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
             return
         d = os.path.dirname(os.path.abspath(target))
+        self._handlers = self._trap()
         fd, self._tmp = tempfile.mkstemp(prefix=".unionfacts-", suffix=".tmp", dir=d)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    @staticmethod
+    def _trap() -> dict[int, Any]:
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        old: dict[int, Any] = {}
+        for name in _SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                old[sig] = signal.signal(sig, _terminate)
+        return old
+
+    def _untrap(self) -> None:
+        import signal
+
+        handlers, self._handlers = getattr(self, "_handlers", {}), {}
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
     def write(self, s: str) -> None:
         if s:
@@ -328,6 +364,7 @@ class AtomicWriter:
             os.chmod(self._tmp, mode)
             os.replace(self._tmp, self.target)
             self._tmp = None
+            self._untrap()
         elif self._stdout:
             self.fh.flush()
         else:
@@ -347,3 +384,4 @@ class AtomicWriter:
             except OSError:
                 pass
             self._tmp = None
+        self._untrap()
