@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from unionfacts import extract_document
-from unionfacts.models import Document
 from unionfacts.view import render_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,10 +63,6 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
-@pytest.fixture(scope="module")
-def seeds() -> list[tuple[Document, str]]:
-    return [(extract_document(p.read_text(encoding="utf-8"), doc_id=p.stem),
-             p.read_text(encoding="utf-8")) for p in SEEDS]
 
 
 @pytest.fixture(scope="module")
@@ -249,17 +244,11 @@ def test_screenshot_of_a_seed(browser, seeds, tmp_path):
         shutil.copyfile(shot, ROOT / "docs" / "view-seed.png")
 
 
-def test_a_megabyte_document_stays_usable(browser, seeds, tmp_path):
-    parts, facts, off = [], [], 0
-    while off < 1_000_000:
-        for doc, text in seeds:
-            facts += [f.model_copy(update={"start": f.start + off, "end": f.end + off})
-                      for f in doc.facts]
-            parts.append(text)
-            off += len(text)
+def test_a_megabyte_document_stays_usable(browser, megabyte_document, tmp_path):
+    big, text = megabyte_document
+    facts = big.facts
     page = tmp_path / "big.html"
-    page.write_text(render_html([(Document(doc="big", facts=facts), "".join(parts))]),
-                    encoding="utf-8")
+    page.write_text(render_html([(big, text)]), encoding="utf-8")
     t0 = time.perf_counter()
     logs = open_page(browser, page.as_uri())
     loaded = time.perf_counter() - t0

@@ -19,13 +19,14 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from unionfacts.errors import PatternError, UnionfactsError
+from unionfacts.models import KINDS
 from unionfacts.io.sinks import AtomicWriter
 
 #: What ``--kinds`` accepts: the fact kinds and the items of numbered lists.
-_KIND_CHOICES = ("money", "count", "percent", "date", "duration", "measure", "measure_item")
+_KIND_CHOICES = (*KINDS, "measure_item")
 
 
 def _err(msg: str) -> None:
@@ -89,15 +90,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if args.piece_chars is not None:
         timeout["piece_chars"] = args.piece_chars
     try:
-        ex = Extractor(args.patterns or (), kinds=fact_kinds, **timeout)
+        ex = _load_packs(lambda: Extractor(args.patterns or (), kinds=fact_kinds, **timeout))
     except ValueError as exc:
         _err(f"--{'piece-chars' if 'piece_chars' in str(exc) else 'match-timeout'}: {exc}")
         return 2
-    except PatternError as exc:
-        _err(str(exc))
-        return 2
-    except MemoryError:
-        _err("a rule pack is too large to compile (out of memory)")
+    if ex is None:
         return 2
     options = Options(encoding=args.encoding, published=published["published"],
                       force_published=published["force_published"], text_key=args.text_key,
@@ -316,19 +313,28 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+T = TypeVar("T")
+
+
+def _load_packs(load: Callable[[], T]) -> T | None:
+    """``load()``, or ``None`` with the message said when a rule pack does not load (a usage
+    error, exit 2, for ``extract --patterns`` and ``rules check`` alike)."""
+    try:
+        return load()
+    except PatternError as exc:
+        _err(str(exc))
+    except MemoryError:
+        _err("a rule pack is too large to compile (out of memory)")
+    return None
+
+
 def _cmd_rules_check(args: argparse.Namespace) -> int:
     """0 every example behaves, 1 some do not (or one timed out), 2 a pack that does not load
     (the same code as ``extract --patterns`` gives for it)."""
     from unionfacts.rules.check import check_packs
     from unionfacts.rules.packs import get_patterns
 
-    try:
-        get_patterns(tuple(str(os.path.abspath(d)) for d in args.dirs))
-    except PatternError as exc:
-        _err(str(exc))
-        return 2
-    except MemoryError:
-        _err("a rule pack is too large to compile (out of memory)")
+    if _load_packs(lambda: get_patterns(tuple(str(os.path.abspath(d)) for d in args.dirs))) is None:
         return 2
     try:
         return check_packs(args.dirs, out=sys.stdout, err=sys.stderr)

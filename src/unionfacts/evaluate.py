@@ -57,9 +57,8 @@ from pathlib import Path
 from typing import Any
 
 from unionfacts.errors import PatternError, UnionfactsError
+from unionfacts.models import KINDS, NUMERIC_KINDS
 
-KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "measure")
-NUMERIC_KINDS = frozenset({"money", "count", "percent", "measure"})
 _REQUIRED = ("doc", "start", "end", "kind", "value")
 _OPTIONAL = ("text", "unit", "qualifier", "subject")
 

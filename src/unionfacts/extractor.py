@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from unionfacts.errors import UnionfactsError
-from unionfacts.models import (KINDS, Count, Date, Document, Duration, Enumeration, Fact, Measure,
-                               Money, Percent, constructor)
+from unionfacts.models import (KINDS, NUMERIC_KINDS, Count, Date, Document, Duration, Enumeration, Fact,
+                               Measure, Money, Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
 from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
+from unionfacts.pipeline.region import RegionRules, compile_region_rules, document_region, localize_currency
 from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rules, join_date_spans, select
 from unionfacts.pipeline.subjects import SubjectRules, assign_subjects, compile_subject_rules
 from unionfacts.pipeline.metadata import find_metadata
@@ -118,6 +119,7 @@ class _Compiled:
     subjects: SubjectRules
     chrome: tuple[Rule, ...]
     time: TimeRules
+    region: RegionRules
 
 
 def _compile(pset: PatternSet) -> _Compiled:
@@ -125,7 +127,7 @@ def _compile(pset: PatternSet) -> _Compiled:
                             dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
     chrome = tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
     return _Compiled(pset, normalizer, scan_plan(pset), context_rules(pset), compile_list_rules(pset),
-                     compile_subject_rules(pset), chrome, compile_time_rules(pset))
+                     compile_subject_rules(pset), chrome, compile_time_rules(pset), compile_region_rules(pset))
 
 
 def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
@@ -427,6 +429,7 @@ class Extractor:
                 drafts.append(d)
         chosen = join_date_spans(select(drafts, vetoes), text)
         apply_context(chosen, text, c.context)
+        localize_currency(chosen, document_region(text, c.region), c.region)  # 元 in Taipei: TWD
         # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
@@ -437,15 +440,17 @@ def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: floa
     return Extractor(packs, kinds=kinds, match_timeout=timeout, piece_chars=piece_chars or PIECE_CHARS)
 
 
-def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None, base: int = 0) -> Fact:
+def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, ...] | None, base: int = 0) -> Fact:
     start, end = norm.to_raw(d.start, d.end)
     common: dict[str, Any] = dict(start=start + base, end=end + base, text=norm.raw[start:end],
                                   qualifier=d.qualifier, rule=d.rule)
-    if d.kind in ("money", "count", "percent", "measure"):
+    if d.kind in NUMERIC_KINDS:
         if sub:
             # a subject is read, not quoted: lone surrogates become U+FFFD so JSON can carry it
-            common["subject"] = without_surrogates(raw_view(norm, *sub))
-            common["subject_simplified"] = without_surrogates(norm.text[sub[0]:sub[1]])
+            # one span, or pieces read as one phrase (城镇 + 居民人均可支配收入: a 分别 item)
+            pieces = list(zip(sub[::2], sub[1::2]))
+            common["subject"] = without_surrogates("".join(raw_view(norm, a, b) for a, b in pieces))
+            common["subject_simplified"] = without_surrogates("".join(norm.text[a:b] for a, b in pieces))
         if d.kind == "money" and "per" in d.extra:
             common["per"] = d.extra["per"]
         common.update(value=d.value, unit=d.unit, low=d.low, high=d.high)

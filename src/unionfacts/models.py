@@ -121,6 +121,9 @@ Fact = Annotated[Money | Count | Percent | Measure | Date | Duration, Field(disc
 """Any fact; the ``kind`` field tells which model."""
 
 KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "measure")
+"""Every kind of fact, in the order they are listed everywhere: the one list of kinds."""
+NUMERIC_KINDS: frozenset[str] = frozenset(("money", "count", "percent", "measure"))
+"""The kinds with an amount, a unit and a subject."""
 
 
 class EnumerationItem(BaseModel):

@@ -28,7 +28,7 @@ from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexi
 from unionfacts.pipeline.timebase import REL_LEXICONS
 
 require_lexicons(__name__, ("kind_opener", "anchor_word", "currency_symbol", "currency", "classifier",
-                            "person_noun", "measure_unit"))
+                            "person_noun", "measure_unit", "measure_symbol"))
 
 _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就业形态劳动者, 2023年12月26日至27日)
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it
@@ -43,7 +43,7 @@ _NUMERALS = "零〇一二两三四五六七八九十百千万亿廿卅卌壹贰�
 _LEADS = "-−负前"
 _DOTTED_DATE = regex.compile(r"(?:1[89]|20)[0-9]{2}\.[0-9]")
 _KIND_LEXICONS = {"money": ("currency",), "count": ("classifier", "person_noun"),
-                  "measure": ("measure_unit",)}
+                  "measure": ("measure_unit", "measure_symbol")}
 
 
 @dataclass(slots=True)  # not frozen: a frozen __init__ sets each field through object.__setattr__

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from unionfacts.models import NUMERIC_KINDS
 from unionfacts.rules.fastre import fast
 from unionfacts.pipeline.builders import Draft
 from unionfacts.rules.packs import PatternSet, require_lexicons
@@ -20,11 +21,11 @@ from unionfacts.pipeline.timebase import last_day
 require_lexicons(__name__, ("qualifier_glue", "qualifier_verb", "qualifier_before", "qualifier_after",
                             "subject_stop", "clause_break", "phrase_break"))
 
-_QUALIFIED_KINDS = frozenset({"money", "count", "percent", "measure", "duration"})
+_QUALIFIED_KINDS = NUMERIC_KINDS | {"duration"}
 # A figure compared with a target is the target, no bound: 失业率为2.8%，低于3.5%的控制目标
 _COMPARED = ("低于", "高于", "优于", "好于", "快于", "慢于")
 _TARGET = fast(r"的?(?:预期|控制|年度|全年|既定)?(?:目标|标准|水平|平均水平|预期|警戒线|红线|全国平均|全省平均)")
-_SUBJECT_KINDS = frozenset({"money", "count", "percent", "measure"})
+_SUBJECT_KINDS = NUMERIC_KINDS
 _WITHIN = fast(r"内(?![部容设外地涵蒙江])")
 _LIST_GLUE = fast(r"[、和及与,，]|以及")
 
