@@ -506,7 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="field or column holding the publication date")
     e.add_argument("--piece-chars", type=int, default=None, metavar="N",
                    help="extract a longer text in pieces of at most N characters, cut at paragraph "
-                        "boundaries, its facts written as each piece is done (default: 250000)")
+                        "boundaries, its facts written as each piece is done (default: 100000)")
     e.add_argument("-q", "--quiet", action="store_true",
                    help="no progress line on stderr (default: one when stderr is a terminal)")
     e.add_argument("--fail-fast", action="store_true",

@@ -50,9 +50,9 @@ _CHROME_RULES = ("veto.related-block", "veto.prev-next")
 T = TypeVar("T")
 _NUMERALS_CUT = "零〇一二两三四五六七八九十百千万亿"
 
-#: Default ``piece_chars``: a text longer than this is extracted in pieces (about 750 kB of
+#: Default ``piece_chars``: a text longer than this is extracted in pieces (about 300 kB of
 #: Chinese in UTF-8; the facts of one piece take some tens of MB at the densest).
-PIECE_CHARS = 250_000
+PIECE_CHARS = 100_000
 #: Metadata is read this far from either end of a long text (the finders read at most the
 #: first and last 1,500 cleaned characters; glosses and junk may make the raw text longer).
 _META_WINDOW = 1 << 15
