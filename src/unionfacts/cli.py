@@ -506,7 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="field or column holding the publication date")
     e.add_argument("--piece-chars", type=int, default=None, metavar="N",
                    help="extract a longer text in pieces of at most N characters, cut at paragraph "
-                        "boundaries, its facts written as each piece is done (default: 100000)")
+                        "boundaries; jsonl and csv write its facts as each piece is done (its document "
+                        "line then has null counts), json and documents once it is all done "
+                        "(default: 100000)")
     e.add_argument("-q", "--quiet", action="store_true",
                    help="no progress line on stderr (default: one when stderr is a terminal)")
     e.add_argument("--fail-fast", action="store_true",
