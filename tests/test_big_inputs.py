@@ -36,6 +36,8 @@ def test_every_seed_cut_everywhere_gives_the_whole_runs_facts(path: Path, breaks
     docs = list(EX._pieces(text, path.stem, None, None, None, _at(text, breaks)))
     assert len(docs) > 10
     assert _dump(docs) == [f.model_dump() for f in whole.facts]
+    # a list whose items are paragraphs apart is read across the cuts (seed 003: ten items)
+    assert [e for d in docs for e in d.enumerations] == whole.enumerations
     for d in docs:
         assert (d.published, d.published_evidence, d.title, d.source, d.author) == \
                (whole.published, whole.published_evidence, whole.title, whole.source, whole.author)
@@ -93,7 +95,7 @@ def test_cuts_never_split_a_figure() -> None:
     assert [lines[b - 1] for _, b in _cuts(lines, 100)][:2] == ["\n", "。"]
 
 
-def test_lists_are_found_per_piece_and_numbered_on() -> None:
+def test_lists_are_numbered_on_across_pieces() -> None:
     unit = "推出三项举措：一是加强培训，二是扩大覆盖，三是优化服务。\n"
     ex = Extractor(piece_chars=len(unit) * 2)
     docs = list(ex.extract_pieces(unit * 6, "l"))

@@ -59,6 +59,12 @@ _META_WINDOW = 1 << 15
 #: Where a paragraph longer than a piece may be cut: after a sentence end; else after a
 #: clause break or a space.
 _SENTENCE_ENDS = frozenset("。！？!?；;")
+#: How far apart two items of one numbered list may be (``pipeline/lists.py``): a list with an
+#: item this close to a cut is read again past it.
+_LIST_REACH = 20_000
+#: Lines this far either side of a cut are read for a list it divides (one whose items lie
+#: further apart than this on both sides of a cut is divided: see ``extract_pieces``).
+_LIST_PROBE = 2_000
 #: How far back from a piece's end a cut inside a paragraph is sought.
 _CUT_REACH = 1 << 16
 _CLAUSE_ENDS = frozenset("，：；,:; \t\u3000")
@@ -273,8 +279,12 @@ class Extractor:
         a date span. The publication date, title, source and author are read from the head and
         the tail of the whole text first, and every piece resolves its dates against that date.
         Subjects, qualifiers and date spans stop at line breaks, so the facts equal those of a
-        whole run (tests/test_big_inputs.py cuts every seed at every paragraph). A numbered list
-        whose items fall into two pieces is two lists: the list stage runs per piece.
+        whole run (tests/test_big_inputs.py cuts every seed at every paragraph). The list stage
+        runs per piece, and a list with items near a cut is read again over the lines around
+        it, so a list is divided only where a cut falls into a gap of more than
+        ``_LIST_PROBE`` characters between two of its items. Whether a synonym spinner went over
+        the text (which folds more words back) is judged on the head and tail, or per piece
+        when they show no sign of it.
         """
         _check_text(text)
         if not isinstance(doc_id, str):
@@ -302,11 +312,70 @@ class Extractor:
             meta["published"] = fallback
             meta["published_evidence"] = None
         lists = 0
+        carry: list[Fact] = []  # the counts just before the piece: a list's announcing count
         for a, b in cuts:
-            facts, enums = self._piece(text[a:b], ks, meta.get("published"), a, lists, spun,
+            facts, enums = self._piece(text[a:b], ks, meta.get("published"), a, 0, spun,
                                        sample.traditional)
+            if b < len(text):
+                enums = self._lists_across(text, a, b, carry + facts, enums, spun, sample.traditional)
+            carry = [f for f in carry + facts if f.kind == "count" and f.end >= b - 4 * _LIST_PROBE]
+            enums = [_shift_list(e, 0, lists) for e in enums] if lists else enums
             lists += len(enums)
             yield cast(Document, _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums)))
+
+    def _lists_across(self, text: str, a: int, b: int, facts: list[Fact], enums: list[Enumeration],
+                      spun: bool | None, traditional: bool) -> list[Enumeration]:
+        """The lists of the piece ``[a, b)``; those near the cut (an item within
+        ``_LIST_PROBE`` characters of it, or items on both sides of it that close) read again
+        over the lines from just before the first of them to ``_LIST_REACH`` characters past the
+        cut, so that the cut does not divide them (ids numbered from 1 in the piece). ``facts``:
+        the counts that may announce a list (this piece's and the one before's)."""
+        c = self._c
+        starts = [e.items[0].marker_start for e in enums if e.items[-1].marker_start >= b - _LIST_PROBE]
+        # a list whose first items lie just before the cut and the rest after it: found only
+        # across the cut (the lines around it, read on their own)
+        p0 = text.rfind("\n", a, max(a, b - _LIST_PROBE)) + 1 or a
+        nl = text.find("\n", min(len(text), b + _LIST_PROBE))
+        probe = text[p0:len(text) if nl < 0 else nl + 1]
+        starts += [p0 + e.items[0].marker_start
+                   for e in (_shift_list(x, 0, 0) for x in find_enumerations(c.normalizer(probe, spun), [], c.lists))
+                   if p0 + e.items[0].marker_start < b <= p0 + e.items[-1].marker_start]
+        if not starts:
+            return enums
+        first = min(starts)
+        # from the lines before the list (its announcing count, maybe in the piece before)
+        r0 = text.rfind("\n", 0, max(0, first - _LIST_PROBE)) + 1
+        nl = text.find("\n", min(len(text), b + _LIST_REACH))
+        r1 = len(text) if nl < 0 else nl + 1
+        norm = c.normalizer(text[r0:r1], spun)
+        if traditional and norm.replaced and not norm.traditional:
+            norm = dataclasses.replace(norm, traditional=True)
+        counts = [_Shifted(f, r0) for f in facts if f.kind == "count" and f.start >= r0]
+        again = [e for e in (_shift_list(x, r0, 0) for x in find_enumerations(norm, counts, c.lists))
+                 if a <= e.items[0].marker_start < b]
+        before = {e.items[0].marker_start: e for e in enums}
+        merged = sorted([("piece", e) for e in enums if e.items[0].marker_start < max(a, r0)]
+                        + [("again", e) for e in again], key=lambda x: x[1].items[0].marker_start)
+        ids = {(src, e.id): f"enum-{i}" for i, (src, e) in enumerate(merged, 1)}
+        for e in again:  # a list read again keeps the place of the one it replaces
+            old = before.get(e.items[0].marker_start)
+            if old is not None:
+                ids[("piece", old.id)] = ids[("again", e.id)]
+        out = []
+        for src, e in merged:
+            update: dict[str, Any] = {"id": ids[(src, e.id)],
+                                      "parent": ids.get((src, e.parent)) if e.parent else None}
+            old = before.get(e.items[0].marker_start) if src == "again" else None
+            if old is not None:
+                # what lies before the region: the list that holds this one, its announcing count
+                if update["parent"] is None and old.parent is not None:
+                    update["parent"] = ids.get(("piece", old.parent))
+                if e.announced is None and old.announced is not None:
+                    update.update(announced=old.announced, announced_start=old.announced_start,
+                                  announced_end=old.announced_end, announced_text=old.announced_text,
+                                  agrees=old.announced == len(e.items))
+            out.append(e.model_copy(update=update))
+        return out
 
     def _piece(self, piece: str, kinds: frozenset[str] | None, published: str | None, base: int,
                lists: int, spun: bool | None, traditional: bool) -> tuple[list[Fact], list[Enumeration]]:
