@@ -123,8 +123,9 @@ def test_cli_streams_a_long_text(tmp_path: Path, capsys: pytest.CaptureFixture[s
     text = "\n".join(p.read_text(encoding="utf-8") for p in SEEDS)
     big = tmp_path / "big.txt"
     big.write_text(text, encoding="utf-8")
-    for jobs in ("1", "2"):
-        assert main(["extract", str(big), "--piece-chars", "2000", "--jobs", jobs, "--quiet"]) == 0
+    # with --jobs 2: 2,000 (9 pieces) are extracted in a worker, 1,000 (17) in the main process
+    for jobs, size in (("1", "2000"), ("2", "2000"), ("2", "1000")):
+        assert main(["extract", str(big), "--piece-chars", size, "--jobs", jobs, "--quiet"]) == 0
         lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
         assert lines[0]["record"] == "document" and lines[0]["facts"] is None
         assert sum(1 for x in lines if x["record"] == "document") == 1

@@ -54,10 +54,10 @@ def _wait(cond, seconds: float) -> bool:  # type: ignore[no-untyped-def]
 
 
 def test_killing_the_parent_ends_its_workers(tmp_path: Path) -> None:
-    text = "\n".join(p.read_text(encoding="utf-8") for p in SEEDS) * 8
+    text = "\n".join(p.read_text(encoding="utf-8") for p in SEEDS) * 4
     docs = tmp_path / "docs.jsonl"
     with open(docs, "w", encoding="utf-8") as fh:
-        for i in range(400):
+        for i in range(200):
             fh.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
     proc = subprocess.Popen([sys.executable, "-m", "unionfacts", "extract", str(docs), "--jobs", "2",
                              "-o", str(tmp_path / "out.jsonl")], stderr=subprocess.DEVNULL)

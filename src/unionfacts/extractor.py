@@ -65,6 +65,9 @@ _LIST_REACH = 20_000
 #: Lines this far either side of a cut are read for a list it divides (one whose items lie
 #: further apart than this on both sides of a cut is divided: see ``extract_pieces``).
 _LIST_PROBE = 2_000
+#: With ``--jobs``, a text longer than this many pieces is extracted in the main process
+#: (streamed in its place, never sent to a worker whole); a shorter one in a worker.
+_LOCAL_PIECES = 10
 #: How far back from a piece's end a cut inside a paragraph is sought.
 _CUT_REACH = 1 << 16
 _CLAUSE_ENDS = frozenset("，：；,:; \t\u3000")
@@ -705,9 +708,29 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_chunk(chunk: list[Source], render: Callable[[Document], T]) -> list[T | Failure]:
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """A worker's result for a text extracted in pieces: each piece rendered, and the failure
+    that stopped it, if one did."""
+
+    parts: list[Any]
+    failure: Failure | None = None
+
+
+def _run_chunk(chunk: list[Source], render: Callable[[Document], T],
+               render_piece: Callable[[Document, int], T] | None = None) -> list[T | Failure | _Parts]:
     assert _WORKER is not None
-    return [_run(_WORKER, s, render) for s in chunk]
+    ex = _WORKER
+    out: list[T | Failure | _Parts] = []
+    for s in chunk:
+        if render_piece is not None and ex._is_big(s):
+            # rendered piece by piece: the worker holds one piece's facts at a time
+            parts = list(_stream(ex, s, render_piece))
+            fail = parts[-1][1] if parts and isinstance(parts[-1][1], Failure) else None
+            out.append(_Parts([p for _, p in (parts[:-1] if fail else parts)], fail))
+        else:
+            out.append(_run(ex, s, render))
+    return out
 
 
 def _chunks(sources: Iterable[Source], docs: int = 32, chars: int = 1 << 20,
@@ -745,8 +768,9 @@ class _Pool:
 
         return ProcessPoolExecutor(self.jobs, initializer=_worker_init, initargs=(self.extractor,))
 
-    def submit(self, chunk: list[Source], render: Callable[[Document], Any]) -> Any:
-        return self.ex.submit(_run_chunk, chunk, render)
+    def submit(self, chunk: list[Source], render: Callable[[Document], Any],
+               render_piece: Callable[[Document, int], Any] | None = None) -> Any:
+        return self.ex.submit(_run_chunk, chunk, render, render_piece)
 
     def restart(self) -> None:
         self.ex.shutdown(wait=False, cancel_futures=True)
@@ -767,7 +791,10 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
 
     pool = _Pool(ex, jobs)
     pending: deque[tuple[list[Source], Any]] = deque()
-    big = ex._is_big if render_piece is not None else None
+    # a text too long to send to a worker is streamed here, in its place; a long one that can
+    # go is rendered there piece by piece
+    big = (lambda s: ex._is_big(s) and len(s.text or "") > _LOCAL_PIECES * ex.piece_chars
+           ) if render_piece is not None else None
     chunks = _chunks(sources, alone=big)
     done = finished = False
     try:
@@ -778,7 +805,7 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
                     done = True
                     break
                 here = big is not None and len(chunk) == 1 and big(chunk[0])
-                pending.append((chunk, None if here else pool.submit(chunk, render)))
+                pending.append((chunk, None if here else pool.submit(chunk, render, render_piece)))
             if not pending:
                 finished = True
                 return
@@ -787,7 +814,7 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
                 assert render_piece is not None
                 yield from _stream(ex, chunk[0], render_piece)
                 continue
-            results: list[T | Failure]
+            results: list[Any]
             try:
                 results = fut.result()
             except BrokenProcessPool:
@@ -797,12 +824,19 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
                 results = []
                 for src in chunk:
                     try:
-                        results.extend(pool.submit([src], render).result())
+                        results.extend(pool.submit([src], render, render_piece).result())
                     except BrokenProcessPool:
                         results.append(Failure(src, "worker process died while extracting"))
                         pool.restart()
-                pending = deque((c, None if f is None else pool.submit(c, render)) for c, f in pending)
-            yield from zip(chunk, results)
+                pending = deque((c, None if f is None else pool.submit(c, render, render_piece))
+                                for c, f in pending)
+            for src, res in zip(chunk, results):
+                if isinstance(res, _Parts):
+                    yield from ((src, part) for part in res.parts)
+                    if res.failure is not None:
+                        yield src, res.failure
+                else:
+                    yield src, res
     finally:
         pool.close(cancel=not finished)
 
