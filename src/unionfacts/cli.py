@@ -198,7 +198,7 @@ def _progress(quiet: bool) -> Callable[[Any, Any, bool], None]:
             return
         if isinstance(result, str):
             lines += result.count("\n")
-        bar.set_postfix_str(f"{lines:,} lines", refresh=False)
+        bar.set_postfix_str(f"{lines:,} lines", refresh=more)  # a long text: once a piece
         bar.update(0 if more else 1)
 
     return update
