@@ -443,10 +443,13 @@ class Extractor:
         applied to each document in the worker: ``(source, render(document))`` or
         ``(source, Failure)``. The CLI renders JSON lines in the workers this way.
 
-        ``render_piece``: a text longer than ``piece_chars`` is then extracted here, in this
-        process, piece by piece, giving ``(source, render_piece(piece, index))`` for each piece
-        as soon as it is done (``index`` from 0); a failure after some pieces is a ``Failure``
-        after them. Without it such a text's pieces are joined into one document for ``render``.
+        ``render_piece`` (module-level too): a text longer than ``piece_chars`` is then
+        extracted piece by piece, giving ``(source, render_piece(piece, index))`` for each piece
+        (``index`` from 0), each rendered as soon as it is done, so only one piece's facts are
+        ever held; a failure after some pieces is a ``Failure`` after them. With ``jobs`` a text
+        of more than ten pieces is extracted in this process, in its place (it is never sent
+        to a worker whole), a shorter one in a worker. Without ``render_piece`` such a text's
+        pieces are joined into one document for ``render``.
         """
         if not isinstance(jobs, int) or jobs < 1:
             raise ValueError(f"jobs must be a whole number ≥ 1, not {jobs!r}")
