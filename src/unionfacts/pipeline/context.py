@@ -219,8 +219,6 @@ def _tails(names: dict[str, str]) -> dict[str, tuple[int, ...]]:
     return {k: tuple(sorted(v, reverse=True)) for k, v in tails.items()}
 
 
-# PatternSet hashes by identity: one ContextData per compiled pattern set
-@functools.lru_cache(maxsize=16)
 def compile_context(pset: PatternSet) -> ContextData:
     def words(name: str) -> tuple[str, ...]:
         return tuple(pset.words(name))
@@ -345,11 +343,11 @@ def _is_topic(text: str, s: int, e: int, lay: _Layout, ctx: ContextData) -> bool
 
 
 def _times(text: str, norm: Normalized, dates: list[Date], lay: _Layout,
-           ctx: ContextData) -> list[_Time]:
+           ctx: ContextData, base: int = 0) -> list[_Time]:
     out = []
     spans = []
     for d in dates:
-        s, e = _text_pos(norm, d.start), _text_pos(norm, d.end)
+        s, e = _text_pos(norm, d.start - base), _text_pos(norm, d.end - base)
         spans.append((s, e))
         out.append(_Time(s, e, d.value, _is_topic(text, s, e, lay, ctx), fact=d))
     for m in ctx.vague_pattern.finditer(text):
@@ -600,19 +598,21 @@ def _where(clause: tuple[int, int], sentence: tuple[int, int], head: tuple[int, 
 
 
 def attach_context(ctx: ContextData, norm: Normalized | None, facts: list[Fact],
-                   published: str | None = None) -> list[Fact]:
+                   published: str | None = None, *, base: int = 0) -> list[Fact]:
     """``facts`` with ``when`` and ``where`` set on each money, count, percent, measure and
     duration fact whose text states them; date facts and the order are left as they are.
 
     ``published`` is accepted for the record only: the publication date is never a ``when``
     by default (a relative date such as 今年 was already resolved against it by its builder).
+    ``base``: where ``norm``'s text starts in the whole input (a piece of a big text): the
+    facts' offsets and those written into ``when``/``where`` count from the whole input's start.
     """
     if norm is None or not any(f.kind in _NUMERIC for f in facts):
         return facts
     text = norm.text
     lay = _layout(text, ctx)
     dates = [f for f in facts if f.kind == "date"]
-    times = _times(text, norm, dates, lay, ctx)
+    times = _times(text, norm, dates, lay, ctx, base)
     tstarts = [t.start for t in times]
     title = _title_period(text, times, lay, ctx)
     places, scopes = _mentions(text, lay, ctx)
@@ -629,7 +629,7 @@ def attach_context(ctx: ContextData, norm: Normalized | None, facts: list[Fact],
         if f.kind not in _NUMERIC:
             out.append(f)
             continue
-        pos = _text_pos(norm, f.start)
+        pos = _text_pos(norm, f.start - base)
         clause, sentence = lay.clause(pos), lay.sentence(pos)
         p0 = lay.paragraph(pos)[0]
         head = heads.get(p0)
@@ -654,7 +654,8 @@ def attach_context(ctx: ContextData, norm: Normalized | None, facts: list[Fact],
                 if place is None:
                     rs, re_ = norm.to_raw(m.start, m.end)
                     place = wheres[m.start, m.name, rule] = cast(Place, _MAKE_PLACE(dict(
-                        name=m.name, level=m.level, code=m.code, start=rs, end=re_, rule=rule)))
+                        name=m.name, level=m.level, code=m.code, start=rs + base, end=re_ + base,
+                        rule=rule)))
             else:
                 place = None
             places_by_clause[c0] = place
