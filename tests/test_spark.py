@@ -112,11 +112,11 @@ def test_spark_schema_is_derived_from_the_records() -> None:
 
 
 def test_one_extractor_per_process_and_options() -> None:
-    a = _extractor((), None)
-    assert _extractor((), None) is a
-    money = _extractor((), ("money",))
+    a = _extractor(((), None, 5.0))
+    assert _extractor(((), None, 5.0)) is a
+    money = _extractor(((), ("money",), 5.0))
     assert money is not a and money.kinds == ("money",)
-    assert _EXTRACTORS[((), None)] is a
+    assert _EXTRACTORS[((), None, 5.0)] is a
 
 
 # ------------------------------------------------------------------------------ equal facts
@@ -196,6 +196,16 @@ def test_published_date_column(spark: Any) -> None:
     assert docs[0]["published"] == dt.date(2022, 7, 1) and docs[0]["published_rule"] is None
 
 
+def test_published_timestamp_column(spark: Any) -> None:
+    # a timestamp is read as the wall-clock time of the session's time zone
+    df = spark.createDataFrame([("a", _YEARLESS, dt.datetime(2022, 7, 1, 9, 30))],
+                               "id string, text string, day timestamp")
+    row = extract_documents(df, published_col="day").collect()[0]
+    assert row["published_at"] == "2022-07-01T09:30"
+    got = _spark_rows(extract_facts(df, published_col="day"))
+    assert got == _local_facts([("a", _YEARLESS)], published={"a": "2022-07-01T09:30"})
+
+
 # ------------------------------------------------------------------------------ bad rows
 
 def test_bad_rows_are_listed_and_the_others_kept(spark: Any) -> None:
@@ -212,6 +222,37 @@ def test_bad_rows_are_listed_and_the_others_kept(spark: Any) -> None:
                         ("no-text", "text is null")]
     documents = {r.doc for r in extract_documents(df, published_col="day").collect()}
     assert documents == {d for d, _ in good}
+
+
+def _hostile_pack(tmp_path: Path) -> Path:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "rules.yaml").write_text(
+        "kind: count\nrules:\n  - id: 'count.catastrophic'\n    pattern: '(?:1|1)+b'\n",
+        encoding="utf-8")
+    return pack
+
+
+def test_a_document_whose_extraction_raises(spark: Any, tmp_path: Path) -> None:
+    pack = _hostile_pack(tmp_path)
+    good = _seed_docs()[:2]
+    df = _frame(spark, [good[0], ("hostile", "共" + "1" * 60 + "个"), good[1]])
+    options = {"extra_patterns": [str(pack)], "match_timeout": 0.5}
+    # by default the job fails, naming the document
+    with pytest.raises(Exception, match="SparkExtractionError: document 'hostile': PatternError"):
+        extract_facts(df, **options).collect()
+    # skipped: the others' facts are all there, and extract_failures(extract=True) names it
+    got = _spark_rows(extract_facts(df, on_error="skip", **options))
+    ex = Extractor([pack], match_timeout=0.5)
+    want = sorted((_fitted(fact_row(i, f)) for i, t in good
+                   for f in ex.extract_document(t, i).facts), key=_key)
+    assert got == want and len(want) > 20
+    assert {r.doc for r in extract_documents(df, on_error="skip", **options).collect()} == {
+        d for d, _ in good}
+    failures = extract_failures(df, extract=True, **options).collect()
+    assert [r.doc for r in failures] == ["hostile"]
+    assert failures[0].error.startswith("PatternError: ") and "timed out" in failures[0].error
+    assert extract_failures(df).count() == 0  # without extract=True only the input is checked
 
 
 def test_no_failures_gives_an_empty_frame(spark: Any) -> None:
@@ -243,3 +284,5 @@ def test_bad_option_fails_on_the_driver(spark: Any) -> None:
         extract_facts(_frame(spark, [("a", "x")]), kinds=["gold"])
     with pytest.raises(ValueError, match="batch_rows"):
         extract_facts(_frame(spark, [("a", "x")]), batch_rows=0)
+    with pytest.raises(ValueError, match="on_error"):
+        extract_facts(_frame(spark, [("a", "x")]), on_error="ignore")

@@ -18,8 +18,9 @@ publication date not a string, date or timestamp) is a ``TypeError`` when the Da
 built, naming the column. A row whose text or id is null, or whose publication date is not an
 ISO date, gives no facts (and no document row); :func:`extract_failures` lists exactly those
 rows with the reason, and the other documents are unaffected. An exception raised while
-extracting a valid document (a bug) fails the Spark task with a :class:`SparkExtractionError`
-naming the document.
+extracting a valid document (a user rule that times out, or a bug) fails the Spark task with a
+:class:`SparkExtractionError` naming the document, or with ``on_error="skip"`` drops that
+document alone (``extract_failures(..., extract=True)`` lists those too).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from unionfacts.errors import UnionfactsError
 from unionfacts.extractor import Extractor
 from unionfacts.io.tables import DECIMAL_PRECISION, DECIMAL_SCALE, _fit, arrow_schema
 from unionfacts.pipeline.timebase import parse_published
+from unionfacts.rules.packs import MATCH_TIMEOUT
 from unionfacts.records import DOCUMENTS, FACTS, ColumnType, Row, Table, document_rows, fact_row
 
 if TYPE_CHECKING:
@@ -79,15 +81,17 @@ def spark_schema(table: Table = FACTS) -> StructType:
 
 # ------------------------------------------------------------------------------ the executors
 
-_EXTRACTORS: dict[tuple[tuple[str, ...], tuple[str, ...] | None], Extractor] = {}
+#: ``(rule-pack folders, kinds, match timeout)``: what an executor builds its Extractor from.
+_Options = tuple[tuple[str, ...], tuple[str, ...] | None, float]
+_EXTRACTORS: dict[_Options, Extractor] = {}
 
 
-def _extractor(packs: tuple[str, ...], kinds: tuple[str, ...] | None) -> Extractor:
+def _extractor(options: _Options) -> Extractor:
     """This process's Extractor for these options, built on first use."""
-    key = (packs, kinds)
-    ex = _EXTRACTORS.get(key)
+    ex = _EXTRACTORS.get(options)
     if ex is None:
-        ex = _EXTRACTORS[key] = Extractor(packs, kinds=kinds)
+        packs, kinds, timeout = options
+        ex = _EXTRACTORS[options] = Extractor(packs, kinds=kinds, match_timeout=timeout)
     return ex
 
 
@@ -137,21 +141,26 @@ def _document_rows(ex: Extractor, doc_id: str, text: str, published: object) -> 
     return [document_rows(ex.extract_document(text, doc_id, published), text)[0]]
 
 
-def _mapper(table: Table, rows_of: _Rows, packs: tuple[str, ...], kinds: tuple[str, ...] | None,
+def _error(e: Exception) -> str:
+    return f"{type(e).__name__}: {e}"
+
+
+def _mapper(table: Table, rows_of: _Rows, options: _Options, skip: bool,
             batch_rows: int) -> Callable[[Iterable[Any]], Iterator[Any]]:
     def run(batches: Iterable[Any]) -> Iterator[Any]:
         pa = importlib.import_module("pyarrow")
         schema = arrow_schema(table)
         decimals = tuple(i for i, c in enumerate(table.columns) if c.type == "decimal")
-        ex = _extractor(packs, kinds)
+        ex = _extractor(options)
         out: list[Row] = []
         for batch in batches:
             for doc_id, text, pub in _documents(batch):
                 try:
                     out.extend(rows_of(ex, doc_id, text, pub))
                 except Exception as e:
-                    raise SparkExtractionError(
-                        f"document {doc_id!r}: {type(e).__name__}: {e}") from e
+                    if not skip:
+                        raise SparkExtractionError(f"document {doc_id!r}: {_error(e)}") from e
+                    log.warning("document %r skipped: %s", doc_id, _error(e))
                 if len(out) >= batch_rows:
                     yield _to_batch(pa, schema, out, decimals)
                     out = []
@@ -160,19 +169,32 @@ def _mapper(table: Table, rows_of: _Rows, packs: tuple[str, ...], kinds: tuple[s
     return run
 
 
-def _failures(batches: Iterable[Any]) -> Iterator[Any]:
-    pa = importlib.import_module("pyarrow")
-    schema = pa.schema([pa.field("doc", pa.string()), pa.field("error", pa.string(), False)])
-    for batch in batches:
-        ids = batch.column(0).to_pylist()
-        texts = batch.column(1).to_pylist()
-        pubs = batch.column(2).to_pylist() if batch.num_columns > 2 else [None] * len(ids)
-        bad = [(i, p) for i, t, pub in zip(ids, texts, pubs)
-               if (p := _problem(i, t, pub)) is not None]
-        if bad:
-            yield pa.RecordBatch.from_arrays([pa.array([b[0] for b in bad], pa.string()),
-                                              pa.array([b[1] for b in bad], pa.string())],
-                                             schema=schema)
+def _failure_mapper(options: _Options | None) -> Callable[[Iterable[Any]], Iterator[Any]]:
+    """Rows that give no facts, as ``(doc, error)``; with ``options``, the documents whose
+    extraction raises as well (each valid row is extracted)."""
+    def run(batches: Iterable[Any]) -> Iterator[Any]:
+        pa = importlib.import_module("pyarrow")
+        schema = pa.schema([pa.field("doc", pa.string()), pa.field("error", pa.string(), False)])
+        ex = _extractor(options) if options is not None else None
+        for batch in batches:
+            ids = batch.column(0).to_pylist()
+            texts = batch.column(1).to_pylist()
+            pubs = batch.column(2).to_pylist() if batch.num_columns > 2 else [None] * len(ids)
+            bad: list[tuple[str | None, str]] = []
+            for doc_id, text, pub in zip(ids, texts, pubs):
+                problem = _problem(doc_id, text, pub)
+                if problem is None and ex is not None:
+                    try:
+                        ex.extract_document(text, doc_id, pub)
+                    except Exception as e:
+                        problem = _error(e)
+                if problem is not None:
+                    bad.append((doc_id, problem))
+            if bad:
+                yield pa.RecordBatch.from_arrays([pa.array([b[0] for b in bad], pa.string()),
+                                                  pa.array([b[1] for b in bad], pa.string())],
+                                                 schema=schema)
+    return run
 
 
 # ------------------------------------------------------------------------------ the driver
@@ -201,57 +223,74 @@ def _inputs(df: DataFrame, text_col: str, id_col: str, published_col: str | None
     return df.select(*cols)
 
 
-def _options(extra_patterns: Iterable[str] | None, kinds: Iterable[str] | None
-             ) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+def _options(extra_patterns: Iterable[str] | None, kinds: Iterable[str] | None,
+             match_timeout: float) -> _Options:
     """The Extractor options the executors get: pack folders made absolute (they must exist
     at the same place on every executor) and the kinds. Building one Extractor here checks
     them, so a broken pack fails on the driver, not in a task."""
     packs = tuple(str(Path(p).resolve()) for p in extra_patterns or ())
-    return packs, Extractor(packs, kinds=kinds).kinds
+    ex = Extractor(packs, kinds=kinds, match_timeout=match_timeout)
+    return packs, ex.kinds, float(match_timeout)
 
 
 def _extract(table: Table, rows_of: _Rows, df: DataFrame, text_col: str, id_col: str,
              published_col: str | None, extra_patterns: Iterable[str] | None,
-             kinds: Iterable[str] | None, batch_rows: int) -> DataFrame:
+             kinds: Iterable[str] | None, match_timeout: float, on_error: str,
+             batch_rows: int) -> DataFrame:
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be ≥ 1, not {batch_rows!r}")
-    packs, ks = _options(extra_patterns, kinds)
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+    options = _options(extra_patterns, kinds, match_timeout)
     inputs = _inputs(df, text_col, id_col, published_col)
-    return inputs.mapInArrow(_mapper(table, rows_of, packs, ks, batch_rows), spark_schema(table))
+    return inputs.mapInArrow(_mapper(table, rows_of, options, on_error == "skip", batch_rows),
+                             spark_schema(table))
 
 
 def extract_facts(df: DataFrame, text_col: str = "text", id_col: str = "id",
                   published_col: str | None = None, *, extra_patterns: Iterable[str] | None = None,
-                  kinds: Iterable[str] | None = None, batch_rows: int = 10_000) -> DataFrame:
+                  kinds: Iterable[str] | None = None, match_timeout: float = MATCH_TIMEOUT,
+                  on_error: str = "raise", batch_rows: int = 10_000) -> DataFrame:
     """The ``facts`` records of every document in ``df`` (lazily: a Spark DataFrame).
 
     ``text_col`` holds the text (string), ``id_col`` the document id (cast to string; it is
     the ``doc`` column), ``published_col`` (optional: ISO string, date or timestamp) the
     publication date; where it is null the date is detected from the text, as without it.
-    ``extra_patterns`` (folders that must exist on every executor) and ``kinds`` are the
-    :class:`~unionfacts.Extractor` options. Rows listed by :func:`extract_failures` give no
-    facts. Output batches hold up to ``batch_rows`` rows.
+    ``extra_patterns`` (folders that must exist on every executor), ``kinds`` and
+    ``match_timeout`` are the :class:`~unionfacts.Extractor` options. Rows listed by
+    :func:`extract_failures` give no facts. A document whose extraction raises fails the job
+    with a :class:`SparkExtractionError` naming it (``on_error="raise"``) or gives no facts and
+    a warning in the executor's log (``on_error="skip"``). Output batches hold up to
+    ``batch_rows`` rows.
     """
     return _extract(FACTS, _fact_rows, df, text_col, id_col, published_col, extra_patterns,
-                    kinds, batch_rows)
+                    kinds, match_timeout, on_error, batch_rows)
 
 
 def extract_documents(df: DataFrame, text_col: str = "text", id_col: str = "id",
                       published_col: str | None = None, *,
                       extra_patterns: Iterable[str] | None = None,
-                      kinds: Iterable[str] | None = None, batch_rows: int = 10_000) -> DataFrame:
+                      kinds: Iterable[str] | None = None, match_timeout: float = MATCH_TIMEOUT,
+                      on_error: str = "raise", batch_rows: int = 10_000) -> DataFrame:
     """The ``documents`` records (one row per extractable document: metadata, content hash,
     counts) of ``df``; the arguments are those of :func:`extract_facts`. ``path`` is null."""
     return _extract(DOCUMENTS, _document_rows, df, text_col, id_col, published_col,
-                    extra_patterns, kinds, batch_rows)
+                    extra_patterns, kinds, match_timeout, on_error, batch_rows)
 
 
 def extract_failures(df: DataFrame, text_col: str = "text", id_col: str = "id",
-                     published_col: str | None = None) -> DataFrame:
+                     published_col: str | None = None, *, extract: bool = False,
+                     extra_patterns: Iterable[str] | None = None,
+                     kinds: Iterable[str] | None = None,
+                     match_timeout: float = MATCH_TIMEOUT) -> DataFrame:
     """The rows of ``df`` that :func:`extract_facts` skips, as ``(doc, error)``: text null,
-    id null, or a publication date that is not an ISO date. Runs no extraction."""
+    id null, or a publication date that is not an ISO date. This runs no extraction; with
+    ``extract=True`` every other row is extracted too (with the options given, as for
+    :func:`extract_facts`), and the documents whose extraction raises are listed as well."""
     from pyspark.sql import types as T
 
     schema = T.StructType([T.StructField("doc", T.StringType(), True),
                            T.StructField("error", T.StringType(), False)])
-    return _inputs(df, text_col, id_col, published_col).mapInArrow(_failures, schema)
+    options = _options(extra_patterns, kinds, match_timeout) if extract else None
+    return _inputs(df, text_col, id_col, published_col).mapInArrow(_failure_mapper(options),
+                                                                    schema)
