@@ -11,6 +11,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 
@@ -25,3 +28,34 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # The tools that are not the product (the peer-conformance harness) live in tools/, outside the
 # installed package; their tests import them from there.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+
+
+# --------------------------------------------------------------- shared data of the view tests
+
+_SEED_PATHS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seeds() -> list[tuple[Any, str]]:
+    """Each seed article extracted, with its text: ``(Document, raw text)``."""
+    from unionfacts import extract_document
+
+    out = []
+    for p in _SEED_PATHS:
+        text = p.read_text(encoding="utf-8")
+        out.append((extract_document(text, doc_id=p.stem), text))
+    return out
+
+
+@pytest.fixture(scope="session")
+def megabyte_document(seeds: list[tuple[Any, str]]) -> tuple[Any, str]:
+    """The seeds repeated to a million characters, as one document with its facts shifted."""
+    from unionfacts.models import Document
+
+    parts, facts, off = [], [], 0
+    while off < 1_000_000:
+        for doc, text in seeds:
+            facts += [f.model_copy(update={"start": f.start + off, "end": f.end + off}) for f in doc.facts]
+            parts.append(text)
+            off += len(text)
+    return Document(doc="big", facts=facts), "".join(parts)

@@ -34,12 +34,17 @@ def run(argv: list[str], capsys) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def records(out: str) -> list[dict]:
+def all_records(out: str) -> list[dict]:
     """Every output line parsed; fails on a partial or non-JSON line. ``str.splitlines``
     (which also breaks at U+2028, U+0085 …) must see the same lines as a split at ``\n``."""
     assert out == "" or out.endswith("\n"), "output does not end with a newline"
     assert out.splitlines() == out.split("\n")[:-1]
     return [json.loads(line) for line in out.splitlines()]
+
+
+def records(out: str) -> list[dict]:
+    """The fact and list-item lines of the output (its document records left out)."""
+    return [r for r in all_records(out) if r["record"] != "document"]
 
 
 def facts_by_doc(out: str) -> dict[str, list[dict]]:
@@ -141,8 +146,8 @@ def test_offsets_index_the_text_as_decoded_without_newline_translation(tmp_path,
 
 
 @pytest.mark.parametrize("data, why", [
-    (b"\x80\x81\xff\xfe\xfd" * 20, "cannot decode as utf-8, gb18030 or big5"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "cannot decode as text: binary data"),
+    (b"\x80\x81\xff\xfe\xfd" * 20, "cannot decode: tried utf-8 (invalid start byte 0x80 at byte 0), gb18030"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not text: a PNG image"),
     (bytes(range(1, 32)) * 10, "cannot decode as text: binary data"),
     (("营收3.5亿元，同比增长12.3%。" * 20).encode("utf-8")[:-40] + b"\xff" + "3个".encode("utf-8"),
      "cannot decode as utf-8"),
@@ -209,7 +214,7 @@ def test_jsonl_lone_surrogates_become_replacement_characters(tmp_path, capsys, f
 
 
 def test_file_name_that_is_not_utf8(tmp_path, capsys):
-    f = write(tmp_path / os.fsdecode(b"gb-\xd0\xc2\xce\xc5.txt"), "营收3.5亿元")
+    write(tmp_path / os.fsdecode(b"gb-\xd0\xc2\xce\xc5.txt"), "营收3.5亿元")
     code, out, err = run(["extract", tmp_path], capsys)
     assert (code, err) == (0, "")
     assert [r["doc"] for r in records(out)] == ["gb-\ufffd\ufffd\ufffd\ufffd"]
@@ -224,22 +229,23 @@ def test_bad_jsonl_lines_are_named_by_line(tmp_path, capsys):
     f = write(tmp_path / "docs.jsonl", body)
     code, out, err = run(["extract", f], capsys)
     assert code == 1
-    assert err.splitlines() == [f"{f}:2: not a JSON line: Expecting property name enclosed in double quotes",
-                                f"{f}:4: a .jsonl line needs a string field 'text'",
-                                f"{f}:5: a .jsonl line needs a string field 'text'"]
+    assert err.splitlines() == [
+        f"{f}:2: not a JSON line: Expecting property name enclosed in double quotes (column 2)",
+        f"{f}:4: field 'text' is missing",
+        f"{f}:5: a row must be an object with a string field 'text', not an array"]
     assert list(facts_by_doc(out)) == ["a", "e"]
 
 
 # ------------------------------------------------------------------ inputs and exit codes
 
-def test_folder_is_walked_in_order_for_txt_and_jsonl(tmp_path, capsys):
+def test_folder_is_walked_in_order_for_text_markdown_and_jsonl(tmp_path, capsys):
     write(tmp_path / "b" / "two.txt", "共183个县")
     write(tmp_path / "a.txt", "投入4.9亿元")
     write(tmp_path / "c.jsonl", json.dumps({"id": "three", "text": "增长12.3%"}) + "\n")
     write(tmp_path / "notes.md", "营收3.5亿元")
     code, out, err = run(["extract", tmp_path], capsys)
     assert (code, err) == (0, "")
-    assert list(facts_by_doc(out)) == ["a", "two", "three"]
+    assert list(facts_by_doc(out)) == ["a", "two", "three", "notes.md"]
 
 
 def test_stdin_bytes_are_decoded(monkeypatch, capsys):
@@ -487,7 +493,7 @@ def test_parallel_results_are_pulled_lazily():
 
     results = api.Extractor().map(sources(), render_jsonl, jobs=2)
     src, out = next(results)
-    assert src.doc == "d0" and json.loads(out)["text"] == "3个"
+    assert src.doc == "d0" and json.loads(out.splitlines()[1])["text"] == "3个"
     assert len(consumed) <= 5 * 32
     results.close()
 
@@ -519,7 +525,7 @@ def test_catastrophic_user_pattern_fails_that_input_only(tmp_path, capsys):
                  "kind: count\nrules:\n  - id: 'count.catastrophic'\n    pattern: '(?:1|1)+b'\n")
     hostile = write(tmp_path / "hostile.txt", "共" + "1" * 60 + "个")
     fine = write(tmp_path / "fine.txt", "共3个县")
-    code, out, err = run(["extract", "--patterns", pack.parent, hostile, fine], capsys)
+    code, out, err = run(["extract", "--patterns", pack.parent, "--match-timeout", "0.3", hostile, fine], capsys)
     assert code == 1
     assert err.startswith(f"{hostile}: ") and "timed out" in err and err.count("\n") == 1
     assert [(r["doc"], r["text"]) for r in records(out)] == [("fine", "3个")]
@@ -545,3 +551,122 @@ def test_real_process_exit_code_and_closed_pipe(tmp_path):
     p.wait(timeout=120)
     assert json.loads(first)
     assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+# ------------------------------------------------------------------------- the command line
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    code, out, _ = run(["--version"], capsys)
+    assert (code, out) == (0, f"unionfacts {version('unionfacts')}\n")
+
+
+def test_bare_command_prints_help(capsys):
+    code, out, err = run([], capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: unionfacts") and "extract" in out and "exit codes:" in out
+
+
+def test_help_shows_every_default_examples_and_exit_codes(capsys):
+    code, out, _ = run(["extract", "--help"], capsys)
+    assert code == 0
+    options = out[out.index("\noptions:"):out.index("\nexamples:")]
+    blocks = [" ".join(b.split()) for b in ("\n" + options).split("\n  -")[1:]]
+    assert len(blocks) == 15
+    for block in blocks:
+        if not block.startswith(("h, --help", "-version")):
+            assert "default" in block, block
+    for option, default in (("-format", "jsonl"), ("j N, --jobs", "1"), ("-text-key", "text"),
+                            ("-kinds", "all"), ("o OUT, --output", "stdout"), ("-published DATE", "none"),
+                            ("-id-key", "id")):
+        (block,) = [b for b in blocks if b.startswith(option)]
+        assert f"default: {default}" in block, block
+    assert out.index("examples:") < out.index("exit codes:")
+    assert "2  usage error" in out
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        for action in p._actions:
+            assert action.help, (name, action.dest)
+
+
+@pytest.mark.parametrize("kinds, message", [
+    ("", "--kinds names no kind; choose from money, count, percent, date, duration, measure, measure_item"),
+    (",", "--kinds names no kind; choose from"),
+    (" , ,", "--kinds names no kind; choose from"),
+    ("Money", "unknown kind(s): Money; choose from money, count, percent, date, duration, measure, measure_item"),
+])
+def test_kinds_errors_name_the_choices(capsys, kinds, message):
+    code, out, err = run(["extract", "--kinds", kinds, SEED_PATHS[0]], capsys)
+    assert (code, out) == (2, "")
+    assert err == f"unionfacts: {message}" + ("\n" if message.endswith("measure_item") else err[len(message) + 12:])
+
+
+def test_encoding_error_names_examples(capsys):
+    code, _, err = run(["extract", "--encoding", "klingon", SEED_PATHS[0]], capsys)
+    assert code == 2 and "unknown encoding: klingon (e.g. utf-8, gb18030" in err
+
+
+def test_rules_check_and_extract_give_2_for_the_same_broken_pack(tmp_path, capsys):
+    pack = write(tmp_path / "pack" / "rules.yaml", "kind: count\nrules:\n  - id: 'count.x'\n    pattern: '('\n")
+    assert run(["extract", "--patterns", pack.parent, SEED_PATHS[0]], capsys)[0] == 2
+    code, out, err = run(["rules", "check", pack.parent], capsys)
+    assert (code, out) == (2, "") and "count.x" in err
+
+
+def test_rules_check_on_an_example_that_times_out_is_a_message(tmp_path, capsys, monkeypatch):
+    from unionfacts.rules import check
+
+    def slow(case):
+        raise TimeoutError("regex timed out")
+
+    monkeypatch.setattr(check, "run_case", slow)
+    pack = write(tmp_path / "pack" / "rules.yaml",
+                 "kind: count\nrules:\n  - id: 'count.slow'\n    pattern: '(?:1|1)+b'\n"
+                 "    examples:\n      - text: '共[[3个]]'\n")
+    code, _, err = run(["rules", "check", pack.parent], capsys)
+    assert code == 1
+    assert err == "unionfacts: rules check: an example timed out (a catastrophic pattern?): regex timed out\n"
+
+
+def test_out_of_memory_is_a_message(capsys, monkeypatch):
+    def boom(args):
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "_cmd_extract", boom)
+    parser = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda: _with_func(parser(), boom))
+    code, out, err = run(["extract", SEED_PATHS[0]], capsys)
+    assert (code, err) == (1, "unionfacts: out of memory\n")
+
+
+def _with_func(parser, func):
+    sub = next(a for a in parser._actions if a.dest == "command")
+    sub.choices["extract"].set_defaults(func=func)
+    return parser
+
+
+def test_a_pack_too_large_to_compile_is_a_usage_error(capsys, monkeypatch):
+    def boom(*a, **k):
+        raise MemoryError
+
+    monkeypatch.setattr(api.Extractor, "__init__", boom)
+    code, out, err = run(["extract", SEED_PATHS[0]], capsys)
+    assert (code, err) == (2, "unionfacts: a rule pack is too large to compile (out of memory)\n")
+
+
+def test_closed_stdout_and_stdin_in_a_real_process(tmp_path):
+    f = write(tmp_path / "a.txt", "投入4.9亿元")
+    out_path = tmp_path / "out.jsonl"
+    cmd = f"{sys.executable} -m unionfacts extract {f} >&-"
+    p = subprocess.run(cmd, shell=True, capture_output=False, stderr=subprocess.PIPE, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.decode() == "unionfacts: cannot write stdout: standard output is closed; give -o FILE\n"
+    p = subprocess.run(f"{sys.executable} -m unionfacts extract -o {out_path} <&-", shell=True,
+                       stderr=subprocess.PIPE, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.decode() == "<stdin>: standard input is closed; name the input files\n"
+    p = subprocess.run(f"{sys.executable} -m unionfacts extract {f} -o {out_path} 2>&-", shell=True,
+                       stdout=subprocess.PIPE, timeout=120)
+    assert p.returncode == 0 and p.stdout == b""

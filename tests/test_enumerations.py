@@ -277,7 +277,7 @@ def test_jsonl_has_one_measure_item_line_per_item_after_the_facts():
     first = items[0]
     assert first == {"doc": "003", "start": first["start"], "end": first["end"], "text": "一是突出思想政治引领",
                      "kind": "measure_item", "value": "1", "unit": "", "qualifier": "exact",
-                     "subject": "突出思想政治引领", "list": "enum-1"}
+                     "subject": "突出思想政治引领", "list": "enum-1", "record": "measure_item"}
     assert [r["value"] for r in items] == [str(i) for i in range(1, 11)]
 
 
@@ -295,7 +295,7 @@ def test_cli_jsonl(tmp_path, capsys):
     src.write_text("出台两项举措：一是学习；二是实践。", encoding="utf-8")
     assert main(["extract", str(src), "--format", "jsonl"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    assert [(r["kind"], r["text"], r["list"]) for r in lines if r["kind"] == "measure_item"] == [
+    assert [(r["kind"], r["text"], r["list"]) for r in lines if r.get("kind") == "measure_item"] == [
         ("measure_item", "一是学习", "enum-1"), ("measure_item", "二是实践", "enum-1")]
 
 

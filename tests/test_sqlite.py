@@ -60,7 +60,7 @@ def _consistent(path: Path) -> dict[str, int]:
 def test_round_trip_types_included(tmp_path: Path) -> None:
     with _fill(tmp_path / "facts.db") as store:
         assert store.doc_ids() == sorted(d.doc for d, _ in DOCS)
-        for doc, text in DOCS:
+        for doc, _text in DOCS:
             back = store.document(doc.doc)
             assert back == doc
             assert typed(back) == typed(doc)

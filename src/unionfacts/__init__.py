@@ -8,6 +8,8 @@
 or (``Extractor.pipe``) worker processes; ``extract``/``extract_document`` use a default one.
 """
 
+from typing import Any
+
 from unionfacts.errors import PatternError, UnionfactsError
 from unionfacts.extractor import (Extractor, Failure, Source, extract, extract_document,
                                   json_schema)
@@ -16,6 +18,14 @@ from unionfacts.models import Count, Date, Document, Duration, Fact, Measure, Mo
 __all__ = [
     "Count", "Date", "Document", "Duration", "Extractor", "Fact", "Failure", "Measure", "Money",
     "PatternError", "Percent", "Source", "UnionfactsError", "extract", "extract_document",
-    "json_schema",
+    "json_schema", "to_pandas",
 ]
 __version__ = "0.1.0"
+
+
+def to_pandas(documents: Any, table: str = "facts") -> Any:
+    """Facts (or ``table``: ``documents``, ``measure_lists``, ``measure_items``) of documents as a
+    pandas DataFrame with numeric and date dtypes (``unionfacts[pandas]``); see ``frames``."""
+    from unionfacts.frames import to_pandas as _to_pandas
+
+    return _to_pandas(documents, table=table)

@@ -57,9 +57,8 @@ from pathlib import Path
 from typing import Any
 
 from unionfacts.errors import PatternError, UnionfactsError
+from unionfacts.models import KINDS, NUMERIC_KINDS
 
-KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "measure")
-NUMERIC_KINDS = frozenset({"money", "count", "percent", "measure"})
 _REQUIRED = ("doc", "start", "end", "kind", "value")
 _OPTIONAL = ("text", "unit", "qualifier", "subject")
 
@@ -193,6 +192,10 @@ def load_records(path: str | os.PathLike[str], *, is_gold: bool = True,
             obj = json.loads(raw_line)
         except json.JSONDecodeError as exc:
             raise RecordError(f"invalid JSON ({exc.msg}, column {exc.colno})", **err) from None
+        if not is_gold and isinstance(obj, dict) and obj.get("record", "fact") != "fact":
+            if ignored is not None:  # a document or list-item line of the CLI's stream
+                ignored[f"record={obj['record']}"] += 1
+            continue
         rec = _check_record(obj, is_gold, err)
         if rec is None:
             if ignored is not None:

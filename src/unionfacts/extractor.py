@@ -23,16 +23,18 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from unionfacts.errors import UnionfactsError
-from unionfacts.models import (KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
+from unionfacts.models import (KINDS, NUMERIC_KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
                                Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
 from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
+from unionfacts.pipeline.region import RegionRules, compile_region_rules, document_region, localize_currency
 from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rules, join_date_spans, select
 from unionfacts.pipeline.subjects import SubjectRules, assign_subjects, compile_subject_rules
-from unionfacts.pipeline.timebase import detect_metadata, parse_published
+from unionfacts.pipeline.metadata import find_metadata
+from unionfacts.pipeline.timebase import TimeRules, compile_time_rules, parse_published
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, load_patterns
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,8 @@ class Source:
     published: str | None = None
     label: str = ""
     error: str | None = None
+    default_published: str | None = None
+    """Publication date used only when neither ``published`` nor the text gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,8 @@ class _Compiled:
     lists: ListRules
     subjects: SubjectRules
     chrome: tuple[Rule, ...]
+    time: TimeRules
+    region: RegionRules
 
 
 def _compile(pset: PatternSet) -> _Compiled:
@@ -104,7 +110,7 @@ def _compile(pset: PatternSet) -> _Compiled:
                             dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
     chrome = tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
     return _Compiled(pset, normalizer, scan_plan(pset), context_rules(pset), compile_list_rules(pset),
-                     compile_subject_rules(pset), chrome)
+                     compile_subject_rules(pset), chrome, compile_time_rules(pset), compile_region_rules(pset))
 
 
 def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
@@ -191,11 +197,13 @@ class Extractor:
         return facts
 
     def extract_document(self, text: str, doc_id: str = "", published: object = None, *,
-                         kinds: Iterable[str] | None = None) -> Document:
+                         kinds: Iterable[str] | None = None, default_published: object = None) -> Document:
         """One document: metadata (publication date, title, source, author) and its facts.
 
-        When ``published`` is not given it is detected from the header or dateline; the
-        evidence is recorded in ``published_evidence``. Nothing falls back to today's date.
+        ``published`` (ISO string, ``date`` or ``datetime``) is forced over any date the text
+        gives. When it is not given the date is detected from the header or dateline (the
+        evidence is recorded in ``published_evidence``), and ``default_published`` is used when
+        the text gives none. Nothing falls back to today's date.
         """
         _check_text(text)
         if not isinstance(doc_id, str):
@@ -203,6 +211,7 @@ class Extractor:
         ks = self._kinds if kinds is None else _kinds(kinds)
         c = self._c
         forced = parse_published(published) if published is not None else None
+        fallback = parse_published(default_published) if default_published is not None else None
         norm = c.normalizer(text) if text else None
         meta: dict[str, Any] = {}
         chrome: dict[str, list[Candidate]] = {}
@@ -211,9 +220,12 @@ class Extractor:
             # metadata (no title or date of this one) and as vetoes
             chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
             masks = [(x.start, x.end) for found in chrome.values() for x in found]
-            meta = detect_metadata(text, norm, masks)
+            meta = find_metadata(text, norm, c.time, masks).document_fields()
         if forced is not None:
             meta["published"] = forced
+            meta["published_evidence"] = None
+        elif fallback is not None and meta.get("published") is None:
+            meta["published"] = fallback
             meta["published_evidence"] = None
         facts, norm = self._facts(text, ks, meta.get("published"), norm, chrome)
         enums = find_enumerations(norm, facts, c.lists) if norm is not None else []
@@ -230,7 +242,7 @@ class Extractor:
         the others are never lost. At most ``2 × jobs`` chunks are in flight, so memory stays
         bounded however long the input is.
         """
-        return (result for _, result in self.map(documents, _as_document, jobs=jobs))
+        return (result for _, result in self.map(documents, as_document, jobs=jobs))
 
     def map(self, documents: Iterable[str | Source], render: Callable[[Document], T], *,
             jobs: int = 1) -> Iterator[tuple[Source, T | Failure]]:
@@ -273,7 +285,7 @@ class Extractor:
                 vetoes.append((cand.start, cand.end))
                 continue
             if cand.kind in ("date", "duration"):
-                d = build_time(cand, text, published)
+                d = build_time(c.time, cand, text, published)
             elif cand.kind == "enum":
                 continue
             else:
@@ -286,6 +298,7 @@ class Extractor:
                 drafts.append(d)
         chosen = join_date_spans(select(drafts, vetoes), text)
         apply_context(chosen, text, c.context)
+        localize_currency(chosen, document_region(text, c.region), c.region)  # 元 in Taipei: TWD
         # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
@@ -295,15 +308,17 @@ def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: floa
     return Extractor(packs, kinds=kinds, match_timeout=timeout)
 
 
-def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
+def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, ...] | None) -> Fact:
     start, end = norm.to_raw(d.start, d.end)
     common: dict[str, Any] = dict(start=start, end=end, text=norm.raw[start:end],
                                   qualifier=d.qualifier, rule=d.rule)
-    if d.kind in ("money", "count", "percent", "measure"):
+    if d.kind in NUMERIC_KINDS:
         if sub:
             # a subject is read, not quoted: lone surrogates become U+FFFD so JSON can carry it
-            common["subject"] = without_surrogates(raw_view(norm, *sub))
-            common["subject_simplified"] = without_surrogates(norm.text[sub[0]:sub[1]])
+            # one span, or pieces read as one phrase (城镇 + 居民人均可支配收入: a 分别 item)
+            pieces = list(zip(sub[::2], sub[1::2]))
+            common["subject"] = without_surrogates("".join(raw_view(norm, a, b) for a, b in pieces))
+            common["subject_simplified"] = without_surrogates("".join(norm.text[a:b] for a, b in pieces))
         if d.kind == "money" and "per" in d.extra:
             common["per"] = d.extra["per"]
         common.update(value=d.value, unit=d.unit, low=d.low, high=d.high)
@@ -316,7 +331,8 @@ def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, int] | None) -> Fact:
 
 # ------------------------------------------------------------------------ running documents
 
-def _as_document(doc: Document) -> Document:
+def as_document(doc: Document) -> Document:
+    """The document itself: ``map``'s render for callers that want ``Document``s back."""
     return doc
 
 
@@ -333,7 +349,8 @@ def _run(ex: Extractor, src: Source, render: Callable[[Document], T]) -> T | Fai
     if src.error is not None or src.text is None:
         return Failure(src, src.error or "no text")
     try:
-        return render(ex.extract_document(src.text, doc_id=src.doc, published=src.published))
+        return render(ex.extract_document(src.text, doc_id=src.doc, published=src.published,
+                                          default_published=src.default_published))
     except Exception as exc:  # one bad document must not stop the others
         return Failure(src, _error_text(exc))
 

@@ -17,7 +17,7 @@ PlainDecimal = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_u
 
 
 class _FactBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     start: int
     """Start offset (inclusive) into the raw input text, in Python ``str`` indices."""
@@ -121,12 +121,15 @@ Fact = Annotated[Money | Count | Percent | Measure | Date | Duration, Field(disc
 """Any fact; the ``kind`` field tells which model."""
 
 KINDS: tuple[str, ...] = ("money", "count", "percent", "date", "duration", "measure")
+"""Every kind of fact, in the order they are listed everywhere: the one list of kinds."""
+NUMERIC_KINDS: frozenset[str] = frozenset(("money", "count", "percent", "measure"))
+"""The kinds with an amount, a unit and a subject."""
 
 
 class EnumerationItem(BaseModel):
     """One item of a numbered list of measures (``一是突出思想政治引领``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     ordinal: int
     """Position in the list, from 1."""
     marker: str
@@ -142,7 +145,7 @@ class EnumerationItem(BaseModel):
 class Enumeration(BaseModel):
     """A numbered list found in a document, linked to the count that announced it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     id: str
     """Stable id within the document (``enum-1`` …)."""
     style: str
@@ -163,17 +166,21 @@ class Enumeration(BaseModel):
 class Evidence(BaseModel):
     """Where a piece of document metadata was found."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
     start: int
+    """Start offset of the evidence in the raw text."""
     end: int
+    """End offset (exclusive) of the evidence in the raw text."""
     text: str
+    """The evidence as it stands in the text."""
     rule: str
+    """Which detector found it (``published.header-line`` …)."""
 
 
 class Document(BaseModel):
     """One document's metadata and facts."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     doc: str = ""
     """Document id (file name without ``.txt`` for files)."""
@@ -187,6 +194,23 @@ class Document(BaseModel):
     facts: list[Fact] = []
     enumerations: list[Enumeration] = []
     """Numbered lists of measures, with the count that announced each."""
+    text: str | None = Field(default=None, exclude=True, repr=False)
+    """The raw text the facts' offsets refer to, when kept (for ``to_html``); never serialised."""
+
+    def to_html(self, text: str | None = None, *, title: str | None = None) -> str:
+        """A self-contained HTML page showing this document's facts highlighted in ``text``
+        (by default the document's own ``text``; without either, the facts table only)."""
+        from unionfacts.view import render_html
+
+        raw = self.text if text is None else text
+        return render_html([(self, raw) if raw is not None else self],
+                           title=title or self.title or self.doc or "unionfacts")
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows when a ``Document`` is a cell's value."""
+        from unionfacts.view import render_fragment
+
+        return render_fragment([self])
 
 
 def constructor(cls: type[BaseModel]) -> Callable[[dict[str, Any]], BaseModel]:

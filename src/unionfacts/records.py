@@ -27,6 +27,7 @@ from unionfacts.models import (
     Enumeration,
     EnumerationItem,
     Evidence,
+    NUMERIC_KINDS,
     Measure,
     Money,
     Percent,
@@ -156,7 +157,7 @@ SECONDS_PER = {"year": 365 * 86400, "month": 30 * 86400, "week": 7 * 86400, "day
                "hour": 3600, "minute": 60, "second": 1}
 _DAY = Decimal(86400)
 _DAYS_PLACES = Decimal("0.000001")
-_NUMERIC = frozenset(("money", "count", "percent", "measure"))
+_NUMERIC = NUMERIC_KINDS
 
 
 def content_hash(text: str) -> str:

@@ -1,17 +1,28 @@
 """Sinks: facts as JSONL lines (the gold-file shape plus the model's own fields), documents as
-JSON, and the output file that replaces its target only when a run completes."""
+JSON, the JSON Schema of a JSONL line, and the output file that replaces its target only when a
+run completes.
+
+Every JSONL line carries ``record``: ``document`` (one per document, before its facts: id,
+publication date and its evidence, title, source, author, counts, and for a web page the text
+its offsets index), ``fact`` (one per fact) or ``measure_item`` (one per item of a numbered
+list).
+"""
 
 from __future__ import annotations
 
 import functools
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, Literal
 
-from unionfacts.models import Document
+from pydantic import BaseModel, ConfigDict
+
+from unionfacts.models import Document, Evidence
 from unionfacts.pipeline.numbers import plain
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) builds per call
@@ -27,12 +38,12 @@ def _json_value(v: object) -> object:
     return v
 
 
-@functools.lru_cache(maxsize=None)
-def _rest(cls: type) -> tuple[str, ...]:
+@functools.cache
+def _rest(cls: type[BaseModel]) -> tuple[str, ...]:
     return tuple(k for k in cls.model_fields if k not in GOLD_FIELDS)
 
 
-def fact_records(doc: Document) -> Iterable[dict]:
+def fact_records(doc: Document) -> Iterable[dict[str, Any]]:
     """One flat dict per fact: ``doc`` plus the fact's JSON fields, gold fields first.
 
     Read straight from the frozen models (a Decimal as its plain string, a tuple as a list):
@@ -50,7 +61,7 @@ def fact_records(doc: Document) -> Iterable[dict]:
         yield rec
 
 
-def measure_item_records(doc: Document) -> Iterable[dict]:
+def measure_item_records(doc: Document) -> Iterable[dict[str, Any]]:
     """One flat dict per item of a numbered list (``kind: measure_item``), gold fields first.
 
     The span covers marker and title when the title follows the marker directly and is
@@ -65,17 +76,33 @@ def measure_item_records(doc: Document) -> Iterable[dict]:
                    "end": it.title_end if verbatim else it.marker_end,
                    "text": it.marker + it.title if verbatim else it.marker,
                    "kind": "measure_item", "value": str(it.ordinal), "unit": "",
-                   "qualifier": "exact", "subject": it.title, "list": e.id}
+                   "qualifier": "exact", "subject": it.title, "list": e.id, "record": "measure_item"}
 
 
-def jsonl_lines(doc: Document) -> Iterable[str]:
-    """JSONL lines (without newline) for one document, UTF-8 text, not ASCII-escaped: its
-    facts, then the items of its numbered lists."""
+def jsonl_lines(doc: Document, items: bool = True) -> Iterable[str]:
+    """JSONL lines (without newline) for one document's facts, UTF-8 text, not ASCII-escaped:
+    its facts (``record: "fact"``), then the items of its numbered lists (unless ``items`` is
+    false)."""
     encode = _ENCODER.encode
     for rec in fact_records(doc):
+        rec["record"] = "fact"
         yield encode(rec)
-    for rec in measure_item_records(doc):
-        yield encode(rec)
+    if items:
+        for rec in measure_item_records(doc):
+            yield encode(rec)
+
+
+def document_record(doc: Document, extra: Iterable[tuple[str, Any]] = ()) -> dict[str, Any]:
+    """The ``record: "document"`` line of a document: its metadata and how many facts and list
+    items follow; ``extra`` adds fields of the input (a web page's ``text`` …)."""
+    ev = doc.published_evidence
+    rec: dict[str, Any] = {
+        "record": "document", "doc": doc.doc, "published": doc.published,
+        "published_evidence": None if ev is None else ev.model_dump(), "title": doc.title,
+        "source": doc.source, "author": doc.author, "facts": len(doc.facts),
+        "measure_items": sum(len(e.items) for e in doc.enumerations)}
+    rec.update(extra)
+    return rec
 
 
 def document_json(doc: Document) -> str:
@@ -94,9 +121,11 @@ def _escape_breaks(s: str) -> str:
     return s
 
 
-def render_jsonl(doc: Document) -> str:
-    """A document's JSONL lines, each ending in a newline (written in one piece)."""
-    return _escape_breaks("".join(line + "\n" for line in jsonl_lines(doc)))
+def render_jsonl(doc: Document, items: bool = True) -> str:
+    """A document's JSONL lines, each ending in a newline (written in one piece): its
+    ``document`` record, its facts, then its list items (unless ``items`` is false)."""
+    head = _ENCODER.encode(document_record(doc))
+    return _escape_breaks(head + "\n" + "".join(line + "\n" for line in jsonl_lines(doc, items)))
 
 
 def render_json(doc: Document) -> str:
@@ -104,23 +133,161 @@ def render_json(doc: Document) -> str:
     return _escape_breaks(doc.model_dump_json())
 
 
+def render_document_line(doc: Document) -> str:
+    """A document as one JSONL line with nested facts (``--format documents``)."""
+    return _escape_breaks('{"record":"document",' + doc.model_dump_json()[1:] + "\n")
+
+
+def add_fields(rendered: str, extra: Iterable[tuple[str, Any]], fmt: str) -> str:
+    """``rendered`` (one document's output) with ``extra`` fields added to its document
+    object: the first line for ``jsonl`` and ``documents``, the object for ``json``."""
+    extra = tuple(extra)
+    if not extra:
+        return rendered
+    tail = "".join(", " + _ENCODER.encode(k) + ": " + _ENCODER.encode(v) for k, v in extra)
+    tail = _escape_breaks(tail)
+    if fmt == "json":
+        return rendered[:-1] + tail + "}"
+    end = rendered.index("\n")
+    return rendered[:end - 1] + tail + "}" + rendered[end:]
+
+
+# ----------------------------------------------------------------------------- record schema
+
+class MeasureItemRecord(BaseModel):
+    """One item of a numbered list of measures (``一是突出思想政治引领``)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    doc: str
+    """Document id."""
+    start: int
+    """Start offset of the item into the document's text (the marker)."""
+    end: int
+    """End offset: the end of the title when it follows the marker verbatim, else of the marker."""
+    text: str
+    """``raw[start:end]``: the marker, with the title when it is verbatim raw text."""
+    kind: Literal["measure_item"]
+    """Always ``measure_item``."""
+    value: str
+    """The item's position in its list, from 1, as a decimal string."""
+    unit: Literal[""]
+    """Always empty."""
+    qualifier: Literal["exact"]
+    """Always ``exact``."""
+    subject: str
+    """The item's title (glosses removed)."""
+    list: str
+    """Id of the list within the document (``enum-1`` …); the ``json`` format gives the lists."""
+    record: Literal["measure_item"]
+    """Tells the line's record type."""
+
+
+class PublishedMeta(BaseModel):
+    """The ``<meta>`` element a web page declares its publication date in."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    name: str
+    """Its name or property (``article:published_time`` …)."""
+    content: str
+    """The date as the page gives it."""
+
+
+class DocumentRecord(BaseModel):
+    """One document's metadata, written before its facts."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    record: Literal["document"]
+    """Tells the line's record type."""
+    doc: str
+    """Document id: a file's name without ``.txt``, a table row's id, or ``stdin``."""
+    published: str | None
+    """Publication date or date-time (ISO 8601) the relative and year-less dates were resolved
+    against; null when none is known."""
+    published_evidence: Evidence | None
+    """Where in the text the publication date was read; null when it was given (``--published``,
+    a table's field, a page's ``<meta>``)."""
+    title: str | None
+    """The document's title, when one was found."""
+    source: str | None
+    """The publishing source named in the text (来源).."""
+    author: str | None
+    """The author or reporter named in the text."""
+    facts: int
+    """How many fact lines follow for this document."""
+    measure_items: int
+    """How many numbered-list items the document has (their lines follow unless ``--kinds``
+    leaves them out)."""
+    format: Literal["html"] | None = None
+    """``html`` for a web page read for its main text."""
+    text: str | None = None
+    """For a web page: the main text taken from it, which every offset of its facts indexes."""
+    published_meta: PublishedMeta | None = None
+    """For a web page: the ``<meta>`` element its publication date was taken from."""
+
+
+#: Fields other work adds to fact lines beyond the fact models': name → JSON Schema.
+FACT_LINE_FIELDS: dict[str, dict[str, Any]] = {}
+
+
+def record_schema() -> dict[str, Any]:
+    """JSON Schema of one line of the ``jsonl`` output: a fact, a list item or a document,
+    told apart by ``record``."""
+    from pydantic.json_schema import models_json_schema
+
+    from unionfacts.models import FACT_ADAPTER
+
+    fact = FACT_ADAPTER.json_schema(mode="serialization", ref_template="#/$defs/{model}")
+    defs: dict[str, Any] = dict(fact.pop("$defs", {}))
+    for ref in fact["oneOf"]:
+        d = defs[ref["$ref"].rsplit("/", 1)[1]]
+        d["properties"] = {"record": {"const": "fact", "type": "string", "description": "Tells the line's record type."},
+                           "doc": {"type": "string", "description": "Document id."},
+                           **d["properties"], **FACT_LINE_FIELDS}
+        d["required"] = ["record", "doc", *d.get("required", [])]
+    _, other = models_json_schema([(MeasureItemRecord, "serialization"), (DocumentRecord, "serialization")],
+                                  ref_template="#/$defs/{model}")
+    defs.update(other.get("$defs", {}))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "unionfacts JSONL line",
+        "description": "One line of `unionfacts extract --format jsonl`: a document record, then its "
+                       "facts, then its numbered-list items; `record` tells which.",
+        "oneOf": [*fact["oneOf"], {"$ref": "#/$defs/MeasureItemRecord"}, {"$ref": "#/$defs/DocumentRecord"}],
+        "$defs": defs,
+    }
+
+
 # ----------------------------------------------------------------------------- the output file
 
 class AtomicWriter:
     """Write to a temp file beside the target, rename on success; stdout when no target.
 
-    Raises ``OSError`` at construction when the target's folder cannot take a file.
+    Only a regular file or a new path gets the temp file and rename: a device, a FIFO or a
+    symbolic link is written through (opened and written in place), never replaced. Raises
+    ``OSError`` at construction when the target's folder cannot take a file.
     """
 
     def __init__(self, target: str | None) -> None:
         self.target = target
         self._tmp: str | None = None
         self._stdout = not target or target == "-"
+        self.fh: Any
         if self._stdout:
             self.fh = sys.stdout
+            if self.fh is None:
+                raise OSError(9, "standard output is closed; give -o FILE")
             return
+        assert target is not None
         if os.path.isdir(target):
             raise IsADirectoryError(21, "is a folder", target)
+        try:
+            st = os.lstat(target)
+        except FileNotFoundError:
+            st = None
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            # a link, a FIFO, a device: write through, never swap it for a regular file
+            self.fh = open(target, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            return
         d = os.path.dirname(os.path.abspath(target))
         fd, self._tmp = tempfile.mkstemp(prefix=".unionfacts-", suffix=".tmp", dir=d)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
@@ -136,6 +303,7 @@ class AtomicWriter:
             self.fh.flush()
             os.fsync(self.fh.fileno())
             self.fh.close()
+            assert self.target is not None
             try:
                 mode = os.stat(self.target).st_mode & 0o7777
             except OSError:
@@ -145,18 +313,22 @@ class AtomicWriter:
             os.chmod(self._tmp, mode)
             os.replace(self._tmp, self.target)
             self._tmp = None
-        else:
+        elif self._stdout:
             self.fh.flush()
+        else:
+            self.fh.close()
 
     def abort(self) -> None:
+        """Drop the temp file; a failure to flush what is left (a full disk) is not raised."""
+        if self._stdout:
+            return
+        try:
+            self.fh.close()
+        except OSError:
+            pass
         if self._tmp:
             try:
-                self.fh.close()
-            finally:
-                try:
-                    os.unlink(self._tmp)
-                except OSError:
-                    pass
-                self._tmp = None
-
-
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+            self._tmp = None

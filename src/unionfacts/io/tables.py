@@ -141,6 +141,19 @@ def csv_text(rows: Iterable[Row], table: Table = FACTS) -> str:
     return "".join(buf.parts)
 
 
+def csv_header_line(table: Table = FACTS) -> str:
+    """The CSV header line of ``table``, as ``CsvWriter`` writes it."""
+    buf = _Lines()
+    CsvWriter(buf, table, header=True)  # type: ignore[arg-type]
+    return "".join(buf.parts)
+
+
+def csv_fact_lines(doc: Document) -> str:
+    """The CSV lines of one document's facts (no header): what ``extract --format csv`` writes
+    for it, rendered in the worker process."""
+    return csv_text(table_rows(FACTS, doc))
+
+
 def write_csv(items: Iterable[DocumentInput], out: TextIO, table: Table | str = FACTS) -> int:
     """Write ``table`` for every input document as CSV on ``out``; the number of rows."""
     t = table_named(table) if isinstance(table, str) else table

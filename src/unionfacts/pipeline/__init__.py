@@ -1,2 +1,2 @@
-"""The pipeline stages, in order: normalize, metadata (timebase), candidates, builders
+"""The pipeline stages, in order: normalize, metadata (timebase: calendar), candidates, builders
 (numbers, dates), resolve, subjects, lists. Each is a pure function of the compiled rules and its input."""

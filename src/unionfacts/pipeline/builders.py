@@ -5,7 +5,8 @@ Builders read the named groups a rule's pattern captures:
 ``num``/``scale``/``inner``/``inner2``  the number, its separate scale word (万, 亿) and an
                                       in-number 余/多 (``500余万``, ``2.5万余``);
 ``num2``/``scale2``                   the high end of a range;
-``unit``                              the unit, classifier or currency word.
+``unit``                              the unit, classifier or currency word;
+``subj``                              the counted noun, in a lookahead right after the figure.
 
 A rule's ``fields`` set constants (``unit: 人`` for ``30万职工``) or switch a reading on
 (``vague``, ``fraction``, ``zhe``, ``multiplier``). Date and duration builders are in ``dates.py``.
@@ -23,7 +24,7 @@ from unionfacts.pipeline.candidates import Candidate
 from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
 from unionfacts.rules.packs import PatternSet, require_lexicons
 
-require_lexicons(__name__, ("currency", "currency_symbol", "measure_unit"))
+require_lexicons(__name__, ("currency", "currency_symbol", "measure_unit", "measure_symbol"))
 
 
 @dataclass(slots=True)
@@ -150,12 +151,17 @@ def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
         unit = fields.get("unit") or pset.lexicon("currency").get(unit_word) \
             or pset.lexicon("currency_symbol").get(unit_word, "")
     elif kind == "measure":
-        unit = fields.get("unit") or pset.lexicon("measure_unit").get(unit_word, unit_word)
+        unit = fields.get("unit") or pset.lexicon("measure_unit").get(unit_word) \
+            or pset.lexicon("measure_symbol").get(unit_word, unit_word)
     elif kind == "percent":
-        unit = fields.get("unit") or "%"
+        unit = fields.get("unit") or ("pp" if g.get("pp") else "%")  # pp: 0.8、1.0个百分点
     else:
         unit = fields.get("unit") or unit_word
     d = Draft(kind, c.start, c.end, None, unit, rule.id, rule.priority, rule.order)
+    if kind == "money":  # a bare 元 is the local dollar in a regional text (region.py)
+        d.notes["currency_word"] = unit_word
+    if g.get("subj"):  # a rule names the counted noun, right after the figure (两大[展区])
+        d.notes["subject"] = (c.end, c.end + len(g["subj"]))
     if fields.get("vague"):
         v = _vague(g)
         if v is None:

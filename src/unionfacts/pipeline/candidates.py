@@ -25,25 +25,25 @@ import regex
 from unionfacts.errors import PatternError
 from unionfacts.rules.fastre import fast
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
-from unionfacts.pipeline.timebase import REL_DAY, REL_MONTH, REL_QUARTER, REL_YEAR
+from unionfacts.pipeline.timebase import REL_LEXICONS
 
 require_lexicons(__name__, ("kind_opener", "anchor_word", "currency_symbol", "currency", "classifier",
-                            "person_noun", "measure_unit"))
+                            "person_noun", "measure_unit", "measure_symbol"))
 
 _AFTER = 24   # room after an anchor for a match and its lookaheads (30万新就业形态劳动者, 2023年12月26日至27日)
 _LOOK = 6     # the characters after an anchor that say which kinds can follow it
 _VETO_PAD = 14  # vetoes are sought this far around each candidate (ICP备…, 电话:, link-list cells)
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿廿卅卌壹贰叁肆伍陆柒捌玖拾佰仟"
-# The relative date words of the time base open date figures without a numeral before them;
-# the lexicons `anchor_word` (word → kind) and `kind_opener` (kind → characters that may follow
-# a number of that kind, beyond the first characters of its unit lexicons) add the rest.
-_DATE_WORDS = (*REL_YEAR, *REL_MONTH, *REL_DAY, *REL_QUARTER)
+# The relative date words of the time base (its lexicons `REL_LEXICONS`) open date figures
+# without a numeral before them; the lexicons `anchor_word` (word → kind) and `kind_opener` (kind
+# → characters that may follow a number of that kind, beyond the first characters of its unit
+# lexicons) add the rest.
 # A sign before a number (-22.2%, 负3.9%) or 前 (前三季度, the first three quarters) may
 # open the match one character before the anchor.
 _LEADS = "-−负前"
 _DOTTED_DATE = regex.compile(r"(?:1[89]|20)[0-9]{2}\.[0-9]")
 _KIND_LEXICONS = {"money": ("currency",), "count": ("classifier", "person_noun"),
-                  "measure": ("measure_unit",)}
+                  "measure": ("measure_unit", "measure_symbol")}
 
 
 @dataclass(slots=True)  # not frozen: a frozen __init__ sets each field through object.__setattr__
@@ -79,7 +79,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
             kind_chars[kind].update(w[0] for w in pset.lexicon(lex) if w)
     units = set().union(*kind_chars.values()) - set(".-/—~～至到:：")
     unit_class = "".join(sorted(regex.escape(c) for c in units))
-    anchor_words = {w: "date" for w in _DATE_WORDS}
+    anchor_words = {w: "date" for name in REL_LEXICONS for w in pset.lexicon(name)}
     anchor_words.update(pset.lexicon("anchor_word"))
     anchor_words.update({w: "money" for w in pset.lexicon("currency_symbol")})
     word_list = sorted(anchor_words, key=len, reverse=True)

@@ -2,34 +2,48 @@
 
 Date groups a rule may capture: ``y m d hh mi`` (a point), ``y2 m2 d2`` (the end of a span),
 ``part`` (上旬/中旬/下旬/初/底/末 of a month), ``ypart`` (年初/年底/上半年/下半年 of a year),
-``q`` (a quarter) or ``qn`` (the first *n* quarters, 前三季度), ``rel`` (今年/去年/明年…),
-``relm`` (上月/本月/下月). Duration groups: ``num``, ``inner``/``inner2`` (多/余), ``half``
-(半), ``unit``, ``lead`` (为期, 历时: a lone 一 after it is a real number), ``num2`` (the
-upper end of a range: 三至五年).
+``q`` (a quarter), ``qn`` (the first *n* quarters, 前三季度), ``qfirst`` (首季度), ``qthis``
+(本季度), ``qrel`` (上季度/下季度), ``qpart`` (初/末 of a quarter), ``mn`` (the first *n* months,
+前三个月), ``rel`` (今年/去年/明年…), ``relm`` (上月/本月/下月), ``relday`` (昨天/明天…),
+``dec``/``cent`` (decades and centuries: 90年代, 18世纪), ``occ`` (a day named by an occasion:
+2026年元旦), ``roc`` (a bare Republic-of-China year, 113年: a year only in a Taiwanese text; a
+``y`` that opens with 民国 is one anywhere), ``ss`` (seconds of a time). Duration groups: ``num``,
+``inner``/``inner2`` (多/余), ``half`` (半), ``unit``, ``lead`` (为期, 历时: a lone 一 after it is
+a real number), ``num2`` (the upper end of a range: 三至五年).
+
+A date is built in two steps. First its relative words are placed against the publication date
+(:func:`_placed`: 今年, 上月, 本季度, and the year of a year-less month or day); then one function
+per shape writes its value (:func:`_shape`: a year, a quarter, a part of a year, a month, a day).
+The words and the parts of months and years come from the pattern set (:class:`TimeRules`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from unionfacts.pipeline.builders import Draft
 from unionfacts.pipeline.candidates import Candidate
 from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, plain
-from unionfacts.pipeline.builders import Draft
-from unionfacts.pipeline.timebase import REL_DAY as _REL_DAY, REL_MONTH as _REL_MONTH, REL_QUARTER, REL_YEAR as _REL_YEAR
-from unionfacts.pipeline.timebase import future_marked, is_deadline, last_day, pub_date, resolve_year, valid
+from unionfacts.pipeline.timebase import (
+    TimeRules,
+    future_marked,
+    is_clock,
+    is_deadline,
+    last_day,
+    pub_date,
+    referred_year,
+    resolve_year,
+    roc_year,
+    taiwanese,
+    valid,
+)
 
-_PART = {"上旬": (1, 10), "初": (1, 10), "月初": (1, 10), "中旬": (11, 20), "中": (11, 20),
-         "上中旬": (1, 20), "中下旬": (11, None), "下旬": (21, None), "底": (21, None), "末": (21, None), "月底": (21, None), "月末": (21, None)}
-_YPART = {"年初": (1, 1, 3, None), "初": (1, 1, 3, None), "年中": (6, 1, 7, None),
-          "年底": (12, 1, 12, None), "年末": (12, 1, 12, None), "底": (12, 1, 12, None),
-          "末": (12, 1, 12, None), "上半年": (1, 1, 6, None), "下半年": (7, 1, 12, None)}
-_DUR_UNIT = {"年": ("Y", "year"), "周年": ("Y", "year"), "月": ("M", "month"), "个月": ("M", "month"),
-             "周": ("W", "week"), "星期": ("W", "week"), "个星期": ("W", "week"), "天": ("D", "day"),
-             "日": ("D", "day"), "小时": ("H", "hour"), "个小时": ("H", "hour"), "钟头": ("H", "hour"),
-             "个钟头": ("H", "hour"), "分钟": ("M", "minute"), "分": ("M", "minute"),
-             "秒": ("S", "second"), "秒钟": ("S", "second")}
-_AFTERNOON = ("下午", "晚上", "晚")  # a time of day after these is past noon
+_TIME_OF_DAY_UNITS = ("hour", "minute", "second")  # PT…: a duration within a day
+_PART_GROUPS = frozenset(("q", "qn", "mn", "ypart", "qthis", "qrel"))  # a part of a year: its year is needed
 
 
 def _int(s: str | None) -> int | None:
@@ -56,16 +70,21 @@ def _interval(y: int, m1: int, d1: int, y2: int, m2: int, d2: int | None) -> tup
     return f"{a}/{b}", a, b
 
 
-def build_time(c: Candidate, text: str, published: str | None) -> Draft | None:
+def build_time(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
+    """The draft of a date or duration candidate; ``None`` when it is none, a ``veto`` draft
+    when its span must not yield a shorter fact either (2019年2月29日)."""
     if c.kind == "duration":
-        return _duration(c)
-    return _date(c, text, published)
+        return _duration(rules, c)
+    return _date(rules, c, text, published)
 
 
-def _duration(c: Candidate) -> Draft | None:
+# ---------------------------------------------------------------- durations
+
+
+def _duration(rules: TimeRules, c: Candidate) -> Draft | None:
     g = c.groups
-    unit = g.get("unit", "")
-    if unit not in _DUR_UNIT:
+    unit = rules.duration_units.get(g.get("unit", ""))
+    if unit is None:
         return None
     if ambiguous_cn(g.get("num", "")):
         return None  # 三五天: three to five, not 35
@@ -76,9 +95,9 @@ def _duration(c: Candidate) -> Draft | None:
         n += Decimal("0.5")
     if n <= 0:
         return None
-    letter, name = _DUR_UNIT[unit]
+    letter, name = unit
     body = plain(n)
-    value = f"PT{body}{letter}" if name in ("hour", "minute", "second") else f"P{body}{letter}"
+    value = f"PT{body}{letter}" if name in _TIME_OF_DAY_UNITS else f"P{body}{letter}"
     d = Draft("duration", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
     d.extra = {"amount": n, "time_unit": name}
     if g.get("num2"):  # 三至五年: the value and amount give the lower bound
@@ -95,10 +114,76 @@ def _duration(c: Candidate) -> Draft | None:
     return d
 
 
+# ---------------------------------------------------------------- dates: the dispatcher
+
+
+class _Where(NamedTuple):
+    """A date candidate in its text, with the publication day and the rules to place it."""
+
+    c: Candidate
+    text: str
+    pub: dt.date | None
+    rules: TimeRules
+
+
+@dataclass(slots=True)  # a working record: the steps of _placed fill it in, one after another
+class _Parts:
+    """A date's year, month and day (``None``: not given) as its relative words are placed,
+    and its groups, rewritten where a word stands for a number (首季度 → ``q=1``)."""
+
+    g: Mapping[str, str]
+    y: int | None
+    m: int | None
+    day: int | None
+    resolved: bool = True
+
+
+class _Value(NamedTuple):
+    """A date's ISO 8601 value, its granularity and its first and last day (when resolved)."""
+
+    value: str
+    granularity: str
+    first: str | None = None
+    last: str | None = None
+    resolved: bool = True
+
+
+def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
+    """Relative days and decades stand apart; every other date is placed, then shaped."""
+    g = c.groups
+    at = _Where(c, text, pub_date(published), rules)
+    if is_clock(rules, text, c.start, c.end):
+        return _veto(c)  # a page clock (今天是2024年3月5日 星期二): no date, and no part of it
+    if g.get("relday"):
+        return _relative_day(at)
+    if g.get("dec") or g.get("cent"):
+        return _decade_or_century(c, rules)
+    parts = _placed(at)
+    if parts is None or isinstance(parts, Draft):
+        return parts
+    shaped = _shape(parts, at)
+    if shaped is None or isinstance(shaped, Draft):
+        return shaped
+    return _finish(parts, shaped, at)
+
+
+def _finish(p: _Parts, v: _Value, at: _Where) -> Draft:
+    """The draft of a shaped date, marked ``as_of`` after 截至 (the date a state is given for)."""
+    c, text = at.c, at.text
+    extra: dict[str, object] = {"granularity": v.granularity, "first": v.first, "last": v.last,
+                                "resolved": v.resolved}
+    if text[max(0, c.start - at.rules.as_of_reach):c.start].endswith(at.rules.as_of):
+        extra["as_of"] = True
+    d = Draft("date", c.start, c.end, v.value, "", c.rule.id, c.rule.priority, c.rule.order)
+    d.extra = extra
+    d.notes["year_given"] = p.g.get("y") is not None or p.g.get("roc") is not None or p.g.get("rel") is not None or p.g.get("relm") is not None
+    return d
+
+
 def _draft(c: Candidate, value: str, gran: str, first: str | None, last: str | None,
            resolved: bool = True) -> Draft:
     d = Draft("date", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
-    d.extra = dict(granularity=gran, first=first, last=last, resolved=resolved)
+    d.extra = {"granularity": gran, "first": first, "last": last, "resolved": resolved}
     return d
 
 
@@ -107,229 +192,360 @@ def _veto(c: Candidate) -> Draft:
     return Draft("veto", c.start, c.end, None, "", c.rule.id, c.rule.priority, c.rule.order)
 
 
-def _special(c: Candidate, g: dict[str, str], pub: dt.date | None) -> Draft | None | bool:
-    """Relative days, decades and centuries; ``False`` when the candidate is none of these."""
-    if g.get("relday"):
-        if pub is None:
-            return None
-        day = pub + dt.timedelta(days=_REL_DAY[g["relday"]])
-        iso = day.isoformat()
-        return _draft(c, iso, "day", iso, iso)
-    if g.get("dec") or g.get("cent"):
-        cent = g.get("cent")
-        if cent in ("上", "上个"):
-            century = 20
-        elif cent in ("本",):
-            century = 21
-        elif cent:
-            century = _int(cent)
-            if century is None or not 1 <= century <= 30:
-                return None
-        else:
-            century = None
-        if g.get("dec"):
-            dec = _int(g["dec"])
-            if dec is None or dec % 10 or not 0 <= dec <= 90:
-                return None
-            base = (century - 1) * 100 if century else (1900 if dec >= 20 else 2000)
-            y1 = base + dec
-            if dec == 0 and century is None:
-                return None
-            return _draft(c, f"{y1:04d}/{y1 + 9:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 9:04d}-12-31")
-        y1 = (century - 1) * 100  # 18世纪 = the 1700s, as the word is used
-        return _draft(c, f"{y1:04d}/{y1 + 99:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 99:04d}-12-31")
-    return False
+# ---------------------------------------------------------------- dates with no month: days, decades
 
 
-def _date(c: Candidate, text: str, published: str | None) -> Draft | None:
+def _relative_day(at: _Where) -> Draft | None:
+    """昨天, 明天: a day counted from the publication date (none without one)."""
+    if at.pub is None:
+        return None
+    try:
+        day = at.pub + dt.timedelta(days=at.rules.rel_day.get(at.c.groups["relday"], 0))
+    except OverflowError:  # 明天 of 9999-12-31
+        return None
+    if not valid(day.year, day.month, day.day):
+        return None
+    iso = day.isoformat()
+    return _draft(at.c, iso, "day", iso, iso)
+
+
+def _decade_or_century(c: Candidate, rules: TimeRules) -> Draft | None:
+    """90年代 (the 1990s), 上世纪80年代, 21世纪, 本世纪."""
     g = c.groups
-    pub = pub_date(published)
-    special = _special(c, g, pub)
-    if special is not False:
-        return special
-    y = _int(g.get("y"))
-    m = _int(g.get("m"))
-    day = _int(g.get("d"))
-    extra: dict = {}
+    cent = g.get("cent")
+    century: int | None
+    if cent is not None and cent in rules.century_words:
+        century = rules.century_words[cent]  # 上世纪, 本世纪: as the words are used now
+    elif cent:
+        century = _int(cent)
+        if century is None or not 1 <= century <= 30:
+            return None
+    else:
+        century = None
+    if g.get("dec"):
+        dec = _int(g["dec"])
+        if dec is None or dec % 10 or not 0 <= dec <= 90:
+            return None
+        base = (century - 1) * 100 if century else (1900 if dec >= 20 else 2000)
+        y1 = base + dec
+        if dec == 0 and century is None:
+            return None
+        return _draft(c, f"{y1:04d}/{y1 + 9:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 9:04d}-12-31")
+    if century is None:
+        return None
+    y1 = (century - 1) * 100  # 18世纪 = the 1700s, as the word is used
+    return _draft(c, f"{y1:04d}/{y1 + 99:04d}", "interval", f"{y1:04d}-01-01", f"{y1 + 99:04d}-12-31")
+
+
+# ---------------------------------------------------------------- placing relative words
+
+
+def _placed(at: _Where) -> _Parts | Draft | None:
+    """The date's year, month and day with its relative words placed against the publication
+    date; a day alone (29日) is built at once. ``None``: no date (今年 with no publication date).
+
+    Each step places one kind of word in ``p`` and returns ``False`` when the date is none."""
+    g = at.c.groups
+    y = _given_year(at)
+    if y is None and (g.get("y") or g.get("roc")):
+        return None
     if y is not None and y < 100 and g.get("y") and len(g["y"]) == 2:
         return None
-    if g.get("qfirst"):
-        g = dict(g, q="1")
-    if y is None and g.get("rel") is None and (g.get("q") or g.get("qn") or g.get("mn") or g.get("ypart")
-                                               or g.get("qthis") or g.get("qrel")):
-        if pub is None:
-            return None  # 一季度, 年底 with no publication date: no year to give them
-        y = pub.year
-        if g.get("qn") and 3 * (_int(g["qn"]) or 0) > pub.month:
-            y -= 1  # 前三季度 sums quarters that are over: in a March article, last year's
-        elif g.get("q") and 3 * (_int(g["q"]) or 0) < pub.month and future_marked(text, c.start):
-            y += 1  # 将在一季度 in a December article: next year's
-    if g.get("qrel"):
-        if pub is None:
+    p = _Parts(dict(g, q="1") if g.get("qfirst") else g, y, _int(g.get("m")), _int(g.get("d")))
+    if g.get("occ"):
+        occasion = at.rules.occasion_days.get(g["occ"])
+        if occasion is None:
             return None
-        qq = (pub.month - 1) // 3 + REL_QUARTER.get(g["qrel"] + "季度", 0)
-        y = pub.year + qq // 4
-        g = dict(g, q=str(qq % 4 + 1))
-    if g.get("qthis"):
-        g = dict(g, q=str((pub.month - 1) // 3 + 1))
-    if g.get("mn"):
-        n = _int(g["mn"])
-        if n is None or not 1 <= n <= 12:
-            return None
-        g = dict(g, m="1", m2=str(n))
-        m = 1
-    if day is not None and m is None and y is None and g.get("relm") is None:
-        # 29日 alone: the nearest such day on or before the publication date
-        if not 1 <= day <= 31:
-            return None
-        if pub is None:
-            return _draft(c, f"---{day:02d}", "day", None, None, resolved=False)
-        yy, mm = pub.year, pub.month
-        if day > pub.day:
-            yy, mm = (yy, mm - 1) if mm > 1 else (yy - 1, 12)
-        if day > last_day(yy, mm):
-            return None
-        iso = _day(yy, mm, day)
-        return _draft(c, iso, "day", iso, iso)
-    rel = g.get("rel")
-    if rel is not None:
-        if pub is None:
-            return None  # 今年 with no publication date is not a fact
-        y = pub.year + _REL_YEAR.get(rel, 0)
-    relm = g.get("relm")
-    if relm is not None:
-        if pub is None:
-            return None
-        mm = pub.month - 1 + _REL_MONTH.get(relm, 0)
-        base = y if y is not None else pub.year  # 去年本月十日: the year moved first
-        y, m = base + mm // 12, mm % 12 + 1
-    resolved = True
-    if y is None and m is not None:
-        if pub is None:
-            resolved = False
-        else:
-            # a span of months (1—11月) is placed by its end: the latest that is over, in January
-            # last year's (unless marked ahead)
-            m_end = _int(g.get("m2")) if day is None and g.get("m2") and not g.get("d2") else None
-            y = resolve_year(m_end or m, None if m_end else day, pub, future_marked(text, c.start),
-                             is_deadline(text, c.start, c.end))
-    value = first = last = None
-    gran = "day"
-    if not resolved:
-        # partial: --MM-DD, --MM, or an interval of partials
-        if day is not None and g.get("d2"):
-            d2 = _int(g.get("d2"))
-            m2 = _int(g.get("m2")) or m
-            value = f"--{m:02d}-{day:02d}/--{m2:02d}-{d2:02d}"
-            gran = "interval"
-        elif day is not None:
-            if not (1 <= m <= 12 and 1 <= day <= last_day(2000, m)):  # 2000: 2月29日 exists
-                return _veto(c)  # 2月30日: no day, and no part of it either
-            value = f"--{m:02d}-{day:02d}"
-        elif g.get("part"):
-            lo, hi = _PART[g["part"]]
-            value = f"--{m:02d}-{lo:02d}/--{m:02d}-{hi or last_day(2001, m):02d}"
-            gran = "interval"
-        else:
-            if not 1 <= m <= 12:
-                return None
-            value = f"--{m:02d}"
-            gran = "month"
-    elif y is None:
-        d_ = _int(g.get("d"))
-        if d_ is None or not 1 <= d_ <= 31:
-            return None
-        value, gran, resolved = f"---{d_:02d}", "day", False
-    elif g.get("q") or g.get("qn"):
-        if g.get("qn"):
-            n = _int(g["qn"])
-            if n is None or not 1 <= n <= 4:
-                return None
-            r = _interval(y, 1, 1, y, 3 * n, None)
-        else:
-            q = _int(g["q"])
-            if q is None or not 1 <= q <= 4:
-                return None
-            lo_m, hi_m = 3 * q - 2, 3 * q
-            if g.get("qpart") == "初":  # 四季度初: its first month
-                hi_m = lo_m
-            elif g.get("qpart") == "末":  # 一季度末: its last month
-                lo_m = hi_m
-            r = _interval(y, lo_m, 1, y, hi_m, None)
-        if r is None:
-            return None
-        value, first, last = r
-        gran = "interval"
-    elif g.get("ypart"):
-        m1, d1, m2, _ = _YPART[g["ypart"]]
-        r = _interval(y, m1, d1, y, m2, None)
-        if r is None:
-            return None
-        value, first, last = r
-        gran = "interval"
-    elif m is None:
-        y2 = _int(g.get("y2"))
-        if not 1000 <= y <= 2999:
-            return None
-        if y2 is not None:
-            if not y < y2 <= 2999:
-                return None
-            value, first, last = f"{y:04d}/{y2:04d}", f"{y:04d}-01-01", f"{y2:04d}-12-31"
-            gran = "interval"
-        else:
-            value, first, last = f"{y:04d}", f"{y:04d}-01-01", f"{y:04d}-12-31"
-            gran = "year"
-    elif day is None:
-        m2 = _int(g.get("m2"))
-        if g.get("part"):
-            lo, hi = _PART[g["part"]]
-            r = _interval(y, m, lo, y, m, hi)
-            if r is None:
-                return None
-            value, first, last = r
-            gran = "interval"
-        elif m2 is not None:
-            if not (valid(y, m) and valid(y, m2) and m < m2):
-                return None
-            r = _interval(y, m, 1, y, m2, None)
-            value, first, last = r
-            value = f"{y:04d}-{m:02d}/{y:04d}-{m2:02d}"
-            gran = "interval"
-        else:
-            if not valid(y, m):
-                return None
-            value, first, last = f"{y:04d}-{m:02d}", _day(y, m, 1), _day(y, m, last_day(y, m))
-            gran = "month"
-    else:
-        if not valid(y, m, day):
-            # 2019年2月29日 is no date, and no part of it should stand in for one
-            return _veto(c)
-        d2 = _int(g.get("d2"))
-        if d2 is not None:
-            m2 = _int(g.get("m2")) or m
-            y2 = _int(g.get("y2")) or y
-            r = _interval(y, m, day, y2, m2, d2)
-            if r is None:
-                return None
-            value, first, last = r
-            gran = "interval"
-        else:
-            value = first = last = _day(y, m, day)
-            hh, mi = _int(g.get("hh")), _int(g.get("mi"))
-            if hh is not None and mi is None and g.get("ampm"):
-                mi = 0  # 下午3时
-            if hh is not None and hh < 12 and g.get("ampm") in _AFTERNOON:
-                hh += 12  # 下午3点20分 = 15:20
-            if hh is not None and mi is not None and 0 <= hh <= 23 and 0 <= mi <= 59:
-                value = f"{value}T{hh:02d}:{mi:02d}"
-                gran = "minute"
-    if value is None:
+        p.m, p.day = occasion
+    if not (_year_of_a_part(p, at) and _relative_quarter(p, at) and _this_quarter(p, at)
+            and _first_months(p, at)):
         return None
-    extra.update(granularity=gran, first=first, last=last, resolved=resolved)
-    if text[max(0, c.start - 3):c.start].endswith(("截至", "截止", "截止到", "截至到")):
-        extra["as_of"] = True
-    d = Draft("date", c.start, c.end, value, "", c.rule.id, c.rule.priority, c.rule.order)
-    d.extra = extra
-    d.notes["year_given"] = g.get("y") is not None or rel is not None or relm is not None
-    return d
+    if p.day is not None and p.m is None and p.y is None and p.g.get("relm") is None:
+        return _day_alone(p.day, _int(p.g.get("d2")) if p.g.get("d2") else None, at)
+    if not (_relative_year(p, at) and _relative_month(p, at) and _year_of_a_month(p, at)):
+        return None
+    return p
 
+
+def _given_year(at: _Where) -> int | None:
+    """The year the date's text gives: 2024年, 二〇二三年, 民国113年 (= 2024), and a bare 113年
+    only in a Taiwanese text (elsewhere it is 113 years)."""
+    g, rules = at.c.groups, at.rules
+    if g.get("roc"):
+        n = _int(g["roc"])
+        return roc_year(n) if n is not None and taiwanese(rules.taiwan_cue, at.text) else None
+    y = g.get("y")
+    if not y:
+        return None
+    era = rules.roc_era.match(y)
+    if era:
+        n = _int(y[era.end():])
+        return roc_year(n) if n is not None and n > 0 else None
+    return _int(y)
+
+
+def _year_of_a_part(p: _Parts, at: _Where) -> bool:
+    """一季度, 前三个月, 年底 with no year: the publication year, or the one before or after."""
+    g, pub = p.g, at.pub
+    if p.y is not None or g.get("rel") is not None or _PART_GROUPS.isdisjoint(g) or not any(
+            g.get(k) for k in _PART_GROUPS):
+        return True
+    if pub is None:
+        return False  # 一季度, 年底 with no publication date: no year to give them
+    y = pub.year
+    if g.get("qn") and 3 * (_int(g["qn"]) or 0) > pub.month:
+        y -= 1  # 前三季度 sums quarters that are over: in a March article, last year's
+    elif g.get("q") and 3 * (_int(g["q"]) or 0) < pub.month and future_marked(at.rules, at.text, at.c.start):
+        y += 1  # 将在一季度 in a December article: next year's
+    p.y = y
+    return True
+
+
+def _relative_quarter(p: _Parts, at: _Where) -> bool:
+    """上季度, 下个季度: the quarter before or after the publication date's."""
+    qrel = p.g.get("qrel")
+    if not qrel:
+        return True
+    if at.pub is None:
+        return False
+    qq = (at.pub.month - 1) // 3 + at.rules.rel_quarter.get(qrel + "季度", 0)
+    p.y, p.g = at.pub.year + qq // 4, dict(p.g, q=str(qq % 4 + 1))
+    return True
+
+
+def _this_quarter(p: _Parts, at: _Where) -> bool:
+    """本季度: the publication date's quarter (none without one, even after 今年)."""
+    if not p.g.get("qthis"):
+        return True
+    if at.pub is None:
+        return False
+    p.g = dict(p.g, q=str((at.pub.month - 1) // 3 + 1))
+    return True
+
+
+def _first_months(p: _Parts, at: _Where) -> bool:
+    """前三个月: months 1 to *n*."""
+    if not p.g.get("mn"):
+        return True
+    n = _int(p.g["mn"])
+    if n is None or not 1 <= n <= 12:
+        return False
+    p.g, p.m = dict(p.g, m="1", m2=str(n)), 1
+    return True
+
+
+def _day_alone(day: int, day2: int | None, at: _Where) -> Draft | None:
+    """29日 alone: the nearest such day on or before the publication date; 7日至9日: the span
+    of days in the month of its first."""
+    if not 1 <= day <= 31 or (day2 is not None and not day < day2 <= 31):
+        return None
+    pub = at.pub
+    if pub is None:
+        if day2 is not None:
+            return _draft(at.c, f"---{day:02d}/---{day2:02d}", "interval", None, None, resolved=False)
+        return _draft(at.c, f"---{day:02d}", "day", None, None, resolved=False)
+    yy, mm = pub.year, pub.month
+    if day > pub.day:
+        yy, mm = (yy, mm - 1) if mm > 1 else (yy - 1, 12)
+    if not valid(yy, mm, day):
+        return None
+    iso = _day(yy, mm, day)
+    if day2 is None:
+        return _draft(at.c, iso, "day", iso, iso)
+    r = _interval(yy, mm, day, yy, mm, day2)
+    return _draft(at.c, r[0], "interval", r[1], r[2]) if r else None
+
+
+def _relative_year(p: _Parts, at: _Where) -> bool:
+    """今年, 去年: the publication year moved (none without a publication date)."""
+    rel = p.g.get("rel")
+    if rel is None:
+        return True
+    if rel in at.rules.ref_year:  # 同年, 次年: the year of the date they refer back to
+        ref = referred_year(at.rules, at.text, at.c.start, at.pub)
+        p.y = None if ref is None else ref + at.rules.ref_year[rel]
+        return p.y is not None
+    if at.pub is None:
+        return False  # 今年 with no publication date is not a fact
+    p.y = at.pub.year + at.rules.rel_year.get(rel, 0)
+    return True
+
+
+def _relative_month(p: _Parts, at: _Where) -> bool:
+    """上月, 本月: the publication month moved; 去年本月十日 moves the year first."""
+    relm = p.g.get("relm")
+    if relm is None:
+        return True
+    if at.pub is None:
+        return False
+    mm = at.pub.month - 1 + at.rules.rel_month.get(relm, 0)
+    base = p.y if p.y is not None else at.pub.year
+    p.y, p.m = base + mm // 12, mm % 12 + 1
+    return True
+
+
+def _year_of_a_month(p: _Parts, at: _Where) -> bool:
+    """2月24日, 6月底: the year the time base gives a year-less month (timebase.resolve_year);
+    without a publication date the date stays partial."""
+    if p.y is not None or p.m is None:
+        return True
+    if at.pub is None:
+        p.resolved = False
+        return True
+    g, c, text = p.g, at.c, at.text
+    # a span of months (1—11月) is placed by its end: the latest that is over, in January
+    # last year's (unless marked ahead)
+    m_end = _int(g.get("m2")) if p.day is None and g.get("m2") and not g.get("d2") else None
+    p.y = resolve_year(m_end or p.m, None if m_end else p.day, at.pub, future_marked(at.rules, text, c.start),
+                       is_deadline(at.rules, text, c.start, c.end))
+    return True
+
+
+
+# ---------------------------------------------------------------- one function per shape
+
+
+def _shape(p: _Parts, at: _Where) -> _Value | Draft | None:
+    """The value of a placed date, by its shape."""
+    g = p.g
+    if not p.resolved:
+        return _partial(p, at)
+    if p.y is None:
+        return _day_of_no_month(p)
+    if g.get("q") or g.get("qn"):
+        return _quarter(p, p.y)
+    if g.get("ypart"):
+        return _part_of_year(p, p.y, at.rules)
+    if p.m is None:
+        return _year(p, p.y)
+    if p.day is None:
+        return _month(p, p.y, p.m, at.rules)
+    return _full_day(p, p.y, p.m, p.day, at)
+
+
+def _partial(p: _Parts, at: _Where) -> _Value | Draft | None:
+    """A year-less date with no publication date: --MM-DD, --MM, or an interval of partials."""
+    g, m, day = p.g, p.m, p.day
+    if m is None:
+        return None
+    if day is not None and g.get("d2"):
+        d2 = _int(g.get("d2"))
+        if d2 is None:
+            return None
+        m2 = _int(g.get("m2")) or m
+        return _Value(f"--{m:02d}-{day:02d}/--{m2:02d}-{d2:02d}", "interval", resolved=False)
+    if day is not None:
+        if not (1 <= m <= 12 and 1 <= day <= last_day(2000, m)):  # 2000: 2月29日 exists
+            return _veto(at.c)  # 2月30日: no day, and no part of it either
+        return _Value(f"--{m:02d}-{day:02d}", "day", resolved=False)
+    if not 1 <= m <= 12:
+        return None
+    if g.get("part"):
+        part = at.rules.month_parts.get(g["part"])
+        if part is None:
+            return None
+        lo, hi = part
+        return _Value(f"--{m:02d}-{lo:02d}/--{m:02d}-{hi or last_day(2001, m):02d}", "interval", resolved=False)
+    return _Value(f"--{m:02d}", "month", resolved=False)
+
+
+def _day_of_no_month(p: _Parts) -> _Value | None:
+    d = _int(p.g.get("d"))
+    if d is None or not 1 <= d <= 31:
+        return None
+    return _Value(f"---{d:02d}", "day", resolved=False)
+
+
+def _quarter(p: _Parts, y: int) -> _Value | None:
+    """一季度 (its three months), 前三季度 (months 1-9), 四季度初 / 一季度末 (one month)."""
+    g = p.g
+    if g.get("qn"):
+        n = _int(g["qn"])
+        if n is None or not 1 <= n <= 4:
+            return None
+        r = _interval(y, 1, 1, y, 3 * n, None)
+    else:
+        q = _int(g["q"])
+        if q is None or not 1 <= q <= 4:
+            return None
+        lo_m, hi_m = 3 * q - 2, 3 * q
+        if g.get("qpart") == "初":  # 四季度初: its first month
+            hi_m = lo_m
+        elif g.get("qpart") == "末":  # 一季度末: its last month
+            lo_m = hi_m
+        r = _interval(y, lo_m, 1, y, hi_m, None)
+    return _Value(r[0], "interval", r[1], r[2]) if r else None
+
+
+def _part_of_year(p: _Parts, y: int, rules: TimeRules) -> _Value | None:
+    """年初, 上半年: the months of the part; 年底: December from the 21st."""
+    part = rules.year_parts.get(p.g["ypart"])
+    if part is None:
+        return None
+    m1, d1, m2, d2 = part
+    r = _interval(y, m1, d1, y, m2, d2)
+    return _Value(r[0], "interval", r[1], r[2]) if r else None
+
+
+def _year(p: _Parts, y: int) -> _Value | None:
+    """2024年, or a span of years 2021—2025年."""
+    y2 = _int(p.g.get("y2"))
+    if not 1000 <= y <= 2999:
+        return None
+    if y2 is None:
+        return _Value(f"{y:04d}", "year", f"{y:04d}-01-01", f"{y:04d}-12-31")
+    if not y < y2 <= 2999:
+        return None
+    return _Value(f"{y:04d}/{y2:04d}", "interval", f"{y:04d}-01-01", f"{y2:04d}-12-31")
+
+
+def _month(p: _Parts, y: int, m: int, rules: TimeRules) -> _Value | None:
+    """2024年3月, a part of it (3月下旬), or a span of months (1—11月)."""
+    g = p.g
+    m2 = _int(g.get("m2"))
+    if g.get("part"):
+        part = rules.month_parts.get(g["part"])
+        if part is None or not valid(y, m):
+            return None
+        r = _interval(y, m, part[0], y, m, part[1])
+        return _Value(r[0], "interval", r[1], r[2]) if r else None
+    if m2 is not None:
+        if not (valid(y, m) and valid(y, m2) and m < m2):
+            return None
+        first, last = _day(y, m, 1), _day(y, m2, last_day(y, m2))
+        return _Value(f"{y:04d}-{m:02d}/{y:04d}-{m2:02d}", "interval", first, last)
+    if not valid(y, m):
+        return None
+    return _Value(f"{y:04d}-{m:02d}", "month", _day(y, m, 1), _day(y, m, last_day(y, m)))
+
+
+def _full_day(p: _Parts, y: int, m: int, day: int, at: _Where) -> _Value | Draft | None:
+    """2024年3月8日, a span of days (3月1日至5日), or a day with its time (下午3点20分)."""
+    g = p.g
+    if not valid(y, m, day):
+        # 2019年2月29日 is no date, and no part of it should stand in for one
+        return _veto(at.c)
+    d2 = _int(g.get("d2"))
+    if d2 is not None:
+        r = _interval(y, m, day, _int(g.get("y2")) or y, _int(g.get("m2")) or m, d2)
+        return _Value(r[0], "interval", r[1], r[2]) if r else None
+    iso = _day(y, m, day)
+    clock = _time_of_day(g, at.rules)
+    if clock is None:
+        return _Value(iso, "day", iso, iso)
+    return _Value(f"{iso}T{clock}", "minute", iso, iso)
+
+
+def _time_of_day(g: Mapping[str, str], rules: TimeRules) -> str | None:
+    """``HH:MM`` of a time after a day: 09:35, 下午3点20分 = 15:20, 下午3时 = 15:00; with its
+    seconds when given, ``HH:MM:SS`` (08:05:47)."""
+    hh, mi, ss = _int(g.get("hh")), _int(g.get("mi")), _int(g.get("ss"))
+    if hh is not None and mi is None and g.get("ampm"):
+        mi = 0  # 下午3时
+    if hh is not None and hh < 12 and g.get("ampm") in rules.afternoon:
+        hh += 12  # 下午3点20分 = 15:20
+    if hh is not None and mi is not None and 0 <= hh <= 23 and 0 <= mi <= 59:
+        if ss is not None and 0 <= ss <= 59:
+            return f"{hh:02d}:{mi:02d}:{ss:02d}"
+        return f"{hh:02d}:{mi:02d}"
+    return None

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import regex
 
 from unionfacts.models import Document, Enumeration, EnumerationItem
-from unionfacts.pipeline.normalize import Normalized, raw_view
+from unionfacts.pipeline.normalize import Normalized, raw_view, without_surrogates
 from unionfacts.pipeline.numbers import parse_number
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
 
@@ -27,10 +27,14 @@ from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexi
 class _Case(Protocol):
     """What ``check_enum_case`` reads of a rule example (``rules.check.Case``)."""
 
-    rule: Rule
-    text: str
-    expected: tuple[tuple[int, int], ...] | None
-    value: dict[str, str] | None
+    @property
+    def rule(self) -> Rule: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def expected(self) -> tuple[tuple[int, int], ...] | None: ...
+    @property
+    def value(self) -> dict[str, str] | None: ...
 
 require_lexicons(__name__, ("enum_sequence", "enum_measure_word", "enum_announce_unit", "clause_break"))
 
@@ -252,7 +256,7 @@ def find_enumerations(norm: Normalized, facts: Sequence[Any], comp: ListRules) -
             ms, me = norm.to_raw(mk.start, mk.end)
             ts, te = _title_span(text, mk, next_start, comp)
             if te > ts:
-                title = raw_view(norm, ts, te)
+                title = without_surrogates(raw_view(norm, ts, te))  # JSON cannot carry a lone surrogate
                 rts, rte = norm.to_raw(ts, te)
             else:
                 title, rts, rte = "", me, me

@@ -23,6 +23,7 @@ from typing import Any
 
 import regex
 
+from unionfacts.models import NUMERIC_KINDS
 from unionfacts.pipeline.builders import Draft
 from unionfacts.rules.fastre import fast
 from unionfacts.rules.packs import PatternSet, require_lexicons
@@ -92,6 +93,11 @@ class SubjectRules:
     """提升至, 提高到: the figure after them is the new value of the same thing."""
     growth: Matcher
     """What stands between a figure and the rate of its change (，同比增长, 较去年同期下降了)."""
+    change_word: Matcher
+    """A verb of change, or 占比, right before a rate (增长6.2%, 占比为5.2%): part of its subject
+    (not before 至/到: 提高到12% is the new level of the metric, no change)."""
+    list_comma: str
+    """The mark between the items of a 分别 list (城镇、农村居民人均可支配收入分别为…)."""
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -133,9 +139,12 @@ def compile_subject_rules(pset: PatternSet) -> SubjectRules:
                        + r"))[ \t\u3000]*)+$"),
         back_break=fast(
             # a digit run breaks, unless a Latin letter ends it: 5G基站 is one name
-            r"(?=[" + brk + "0-9第每" + word_first + r"])(?:[" + brk
-            + r"]|" + keep + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+["
-            + _char_class(chars("subject_ordinal_unit")) + r"]?|每一?["
+            # and an enumerator of a numbered paragraph, (二) or （3）, or a dateline
+            # （中央社记者…台北26日电）, ends a phrase
+            r"(?=[" + brk + "0-9第每（(" + word_first + r"])(?:[" + brk
+            + r"]|" + keep + r"|[（(][一二三四五六七八九十0-9]{1,3}[）)]|[（(][^（()）\n]{0,30}?[电讯][）)]"
+            + r"|[0-9]++(?![A-Za-z])|第[一二三四五六七八九十0-9]+["
+            + _char_class(chars("subject_ordinal_unit")) + r"]|每一?["
             + _char_class(chars("subject_per_unit")) + r"]|(?:" + stop + r"))"),
         lead=fast(r"(?:" + lead_alt + r")(?=\p{Han}{2})"),
         person=fast(r"(?:" + pset.alternation("person_noun") + r")"),
@@ -154,18 +163,27 @@ def compile_subject_rules(pset: PatternSet) -> SubjectRules:
         change_to=tuple(pset.lexicon("subject_change_to")),
         growth=fast(r"[，,]?\s*(?:" + pset.alternation("growth_compare") + r")*(?:"
                     + pset.alternation("growth_verb") + r")了?(?:为|达到?)?"),
+        change_word=fast(r"(?:分别)?(?P<verb>" + pset.alternation("growth_verb") + r"|占比)(?=(?:了|为|达到|达)?"
+                         r"(?:" + pset.alternation("qualifier_before") + r")?[ \t\u3000]*$)"),
+        list_comma="、",
     )
 
 
 #: The most characters between a figure and the new value of a change that shares its subject.
 _CHANGE_MAX = 8
-_SUBJECT_KINDS = ("money", "count", "percent", "measure")
+_SUBJECT_KINDS = NUMERIC_KINDS
 
 
-def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list[tuple[int, int] | None]:
+Span = tuple[int, ...]
+"""A subject: ``(start, end)`` in the normalised text, or more such pairs read in order as one
+phrase (城镇 + 居民人均可支配收入, the own item of a 分别 list)."""
+
+
+def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list[Span | None]:
     """Subject spans (of ``text``, the normalised text) for each draft, in order; a figure with
-    no subject of its own may share the one before it (``_shared``)."""
-    out: list[tuple[int, int] | None] = []
+    no subject of its own may share the one before it (``_shared``); the figures of a 分别 list
+    take their own items (``_own_items``)."""
+    out: list[Span | None] = []
     for i, d in enumerate(drafts):
         if d.kind not in _SUBJECT_KINDS:
             out.append(None)
@@ -178,14 +196,64 @@ def assign_subjects(drafts: list[Draft], text: str, rules: SubjectRules) -> list
             start, j = drafts[j].start - 1, j - 1
         lo = drafts[j].end if j >= 0 else 0
         hi = drafts[i + 1].start if i + 1 < len(drafts) else len(text)
+        if "subject" in d.notes:  # the rule named it (两大[展区])
+            out.append(d.notes["subject"])
+            continue
         # a person unit's subject read forward ends with a person noun
         span = find_subject(text, start, d.end, rules, d.kind, lo, hi, d.unit in rules.person_units)
         out.append(span if span is not None else _shared(drafts, out, i, text, rules))
-    return out
+    return _own_items(drafts, out, text, rules)
 
 
-def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int, text: str,
-            rules: SubjectRules) -> tuple[int, int] | None:
+def _own_items(drafts: list[Draft], out: list[Span | None], text: str,
+               rules: SubjectRules) -> list[Span | None]:
+    """城镇、农村居民人均可支配收入分别为4.8万元、2.1万元: a run of figures joined by 、 that share
+    one subject listing as many items gives each figure its own item with the shared head
+    (城镇居民人均可支配收入, 农村居民人均可支配收入; 第二、三产业 → 第二产业, 第三产业)."""
+    result = list(out)
+    i = 0
+    while i < len(drafts):
+        span, j = out[i], i
+        while span is not None and j + 1 < len(drafts) and out[j + 1] == span \
+                and drafts[j + 1].kind == drafts[i].kind \
+                and text[drafts[j].end:drafts[j + 1].start] in rules.list_joiners:
+            j += 1
+        if span is not None and j > i:
+            items = _items(text, span, j - i + 1, rules)
+            if items is not None:
+                result[i:j + 1] = items
+        i = j + 1
+    return result
+
+
+def _items(text: str, span: Span, n: int, rules: SubjectRules) -> list[Span | None] | None:
+    """Each item of the list ``span[:2]`` with the head the items share, and ``span[2:]`` after
+    it; ``None`` unless the phrase lists ``n`` parallel items."""
+    a, b = span[0], span[1]
+    phrase = text[a:b]
+    if any(ch in rules.open_quote or ch in "(（" for ch in phrase):
+        return None
+    cuts = [a + k for k, ch in enumerate(phrase) if ch == rules.list_comma]
+    if len(cuts) != n - 1:
+        return None
+    bounds = list(zip([a, *(c + 1 for c in cuts)], [*cuts, b]))
+    first, last = bounds[0], bounds[-1]
+    width = first[1] - first[0]
+    if any(e - s != width for s, e in bounds[:-1]):
+        return None
+    prefix: tuple[int, ...] = ()
+    if text[first[0]] == "第" and text[last[0]] != "第":  # 第二、三产业: 第 is shared
+        prefix, width = (first[0], first[0] + 1), width - 1
+    if width <= 0 or last[1] - last[0] <= width:
+        return None
+    head = (last[0] + width, last[1])
+    rest = tuple(span[2:])
+    items: list[Span | None] = [(s, e, *head, *rest) for s, e in bounds[:-1]]
+    return [*items, (*prefix, *last, *rest)]
+
+
+def _shared(drafts: list[Draft], out: list[Span | None], i: int, text: str,
+            rules: SubjectRules) -> Span | None:
     """The subject of the figure before, for a figure with none of its own that names the same
     thing: the next item of a 、-list (97%、92%以上), the new value of a change (由2020年的
     38%提升至今年的61.5%, 由800元提高到1200元), or the rate of change of an amount (营业收入
@@ -202,13 +270,13 @@ def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int, text
     if d.kind == "percent" and drafts[k].kind in _SUBJECT_KINDS:
         # 营业收入86.5亿元，同比增长11.2%; 新建4684个工会驿站，同比增加133% (its subject read
         # forward lies between); 占比达65.3%，比上年提高2.1个百分点
-        sub_a, sub_b = prev
+        sub_a, sub_b = prev[0], prev[-1]
         if rules.growth.fullmatch(text[sub_b:d.start] if sub_a >= drafts[k].end else between):
             return prev
     if drafts[k].kind != d.kind:
         return None
-    if k == i - 1 and between in rules.list_joiners:
-        return prev
+    if k == i - 1 and (between in rules.list_joiners or rules.growth.fullmatch(between)):
+        return prev  # 97%、92%; 新增就业15.6万人，比上年增加1.2万人
     if len(between) <= _CHANGE_MAX and any(w in between for w in rules.change_to) \
             and not any(ch in rules.clause_break for ch in between):
         return prev
@@ -217,7 +285,7 @@ def _shared(drafts: list[Draft], out: list[tuple[int, int] | None], i: int, text
 
 def find_subject(text: str, start: int, end: int, rules: SubjectRules, kind: str,
                  lo_bound: int = 0, hi_bound: int | None = None,
-                 people: bool = False) -> tuple[int, int] | None:
+                 people: bool = False) -> Span | None:
     """Span of the subject in ``text`` for the figure at ``[start, end)``, or ``None``.
 
     ``lo_bound``/``hi_bound`` are the ends of the neighbouring figures: a subject never runs
@@ -288,7 +356,7 @@ def _at_person_noun(c: SubjectRules, text: str, a: int, b: int) -> tuple[int, in
 # --- reading backward ------------------------------------------------------------------------
 
 def _read_backward(c: SubjectRules, text: str, start: int, lo_bound: int,
-                   kind: str) -> tuple[int, int] | None:
+                   kind: str) -> Span | None:
     """The phrase before the figure starting at ``start``, or ``None``."""
     lo = max(0, start - _BACK_REACH, lo_bound)
     right = _backward_end(c, text, lo, start)
@@ -298,10 +366,17 @@ def _read_backward(c: SubjectRules, text: str, start: int, lo_bound: int,
     if b2 - a2 > _MAX:
         a2 = b2 - _MAX
     a2 = _past_compound_tail(c, text, lo, cut, a2, b2)
+    verb: tuple[int, ...] = ()
     if kind == "percent":
         a2, b2 = _at_rate_word(c, text, lo, a2, b2)
+        change = c.change_word.match(text, b2, start) if b2 > a2 else None
+        if change is not None:  # 地区生产总值增长6.2%: the rate is the metric's growth
+            if change.start("verb") == b2:
+                b2 = change.end()
+            else:  # 第二、三产业增加值分别增长: the verb without 分别
+                verb = change.span("verb")
     if b2 > a2 and c.han.search(text, a2, b2):
-        return _strip_lead(text, a2, b2, c)
+        return (*_strip_lead(text, a2, b2, c), *verb)
     return None
 
 
@@ -347,6 +422,10 @@ def _at_rate_word(c: SubjectRules, text: str, lo: int, a: int, b: int) -> tuple[
     """A rate is named by its rate word: 建会率分别动态 → …建会率; when a stop word cut the
     phrase after it (建会率分别动态保持在97%), the rate word earlier in the clause."""
     last = _last(c.rate, text, a, b)
+    if last is not None and any(k.start() < last.end() and last.start() < k.end()
+                                and not (k.start() <= last.start() and last.end() == k.end())
+                                for k in c.keep.finditer(text, a, b)):
+        last = None  # 规模以上工业增加值: 规模 opens a compound, it names no rate here
     if last is None:
         last = _last(c.rate, text, lo, a)
         if last is not None and not any(ch in c.breaks for ch in text[last.end():a]):
@@ -376,8 +455,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def _last(rx: Matcher, text: str, a: int, b: int) -> Match | None:
     """The last match of ``rx`` in ``text[a:b]``, or ``None``."""
     last = None
-    for last in rx.finditer(text, a, b):
-        pass
+    for m in rx.finditer(text, a, b):
+        last = m
     return last
 
 

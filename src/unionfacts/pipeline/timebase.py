@@ -1,11 +1,13 @@
-"""The document's time base: publication date detection and date arithmetic helpers.
+"""The document's time base: the time stages' compiled rules and date arithmetic.
 
 Policy for year-less dates (``2月24日``) when a publication date is known: the nearest
 occurrence on or before the publication date, unless the text marks it as ahead — a future
 marker (将, 将于, 拟, 计划, 预计, 定于, 要在, 需在, 应于) just before the date, or a plan or
 deadline verb (要求, 确保, 力争, 争取, 务必) earlier in its clause — then the nearest occurrence on
 or after it. A deadline (6月底前完成) lies ahead unless it passed within the last quarter or its
-clause says it is met (已). Without a publication date nothing is resolved: the value stays partial
+clause says it is met (已). These words are lexicons of ``patterns/time_words.yaml``
+(``future_marker``, ``future_clause``, ``deadline_after``, ``deadline_met``) that a user pack
+extends; :func:`compile_time_rules` compiles them once per pattern set. Without a publication date nothing is resolved: the value stays partial
 (``--02-24``) and relative years (今年) are not facts. Nothing ever falls back to today's date.
 """
 
@@ -14,77 +16,290 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import regex
 
-from unionfacts.models import Evidence
-from unionfacts.pipeline.normalize import raw_view, without_surrogates
+from unionfacts.errors import PatternError
+from unionfacts.rules.packs import PatternSet, require_lexicons
 
-#: Relative date words → offsets from the publication date (years, months, days).
-REL_YEAR = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
-            "明年": 1, "来年": 1, "下年": 1, "下一年": 1, "后年": 2}
-REL_MONTH = {"本月": 0, "当月": 0, "这个月": 0, "今个月": 0, "上月": -1, "上个月": -1, "上一个月": -1,
-             "下月": 1, "下个月": 1, "下一个月": 1}
-REL_DAY = {"大大前天": -4, "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "昨晚": -1,
-           "昨夜": -1, "寻日": -1, "今天": 0, "今日": 0, "本日": 0, "今晚": 0, "今早": 0, "今晨": 0,
-           "明天": 1, "明日": 1, "明晚": 1, "明早": 1, "听日": 1, "后天": 2, "后日": 2, "大后天": 3,
-           "大后日": 3, "大大后天": 4}
-REL_QUARTER = {"上季度": -1, "上个季度": -1, "下季度": 1, "下个季度": 1}
+#: The lexicons whose words open a date figure with no numeral before them (candidates.py): the
+#: relative date words, word → offset from the publication date, in years, months, days and
+#: quarters (今年 0, 去年 -1, 明天 1, 上季度 -1), the years named by reference (同年), the era of
+#: Republic-of-China years (民国) and the day words before a bracketed day (今(29)日).
+REL_LEXICONS = ("rel_year", "rel_month", "rel_day", "rel_quarter", "ref_year", "roc_era", "paren_day")
+# Every lexicon compile_time_rules reads (patterns/time_words.yaml, duration.yaml); the header
+# ones are read by the metadata finders through TimeRules.
+require_lexicons(__name__, (
+    *REL_LEXICONS, "century_word", "future_marker", "future_clause", "deadline_after",
+    "deadline_after_not", "deadline_met", "as_of", "afternoon", "duration_unit", "month_part",
+    "year_part", "published_label", "dateline_source", "source_label", "author_label",
+    "author_label_not_after", "title_label", "crumb_lead", "chrome_label", "chrome_phrase",
+    "chrome_button", "header_meta", "marker_break", "occasion_day", "roc_era", "paren_day", "taiwan_cue",
+    "clock_label", "weekday"))
+# How far before a date its markers are sought: a future marker right before it (将于), a plan
+# or deadline verb earlier in its clause (要求各地在…), a 已 that says a deadline is met.
+_FUTURE_REACH = 6
+_FUTURE_CLAUSE_REACH = 16
+_DONE_REACH = 10
+# How far back a year named by reference (同年, 次年) looks for the year it refers to; a page
+# clock sits among the first characters of a page.
+_REF_REACH = 300
+_CLOCK_HEAD = 400
+_CLOCK_LABEL_REACH = 8
+_CLOCK_LINES = 2  # a weekday date is a clock only on one of the first lines of a page
+_TIME_AFTER = regex.compile(r"\s*(?:上午|下午|晚上|早上|凌晨|中午)?\s*[0-2]?[0-9][:：][0-5][0-9]")
+_ROC_OFFSET = 1911  # 民国1年 = 1912
+_TAIWAN_CUES = 2    # different cue words that make a text Taiwanese
 
-_HEADER_CHARS = 1500
-_HEADER_LINES = 14
 
-_DATE_CORE = (
-    r"(?P<y>(?:19|20)[0-9]{2})\s?(?:年\s?(?P<m>[01]?[0-9])\s?月\s?(?P<d>[0-3]?[0-9])\s?日"
+@dataclass(frozen=True, slots=True)
+class TimeRules:
+    """Everything the time stages read from a pattern set, compiled once per set.
+
+    The word lists live in ``patterns/time_words.yaml``; a user pack extends any of them (a
+    new future marker, a new dateline source) by naming the lexicon again with more words.
+    """
+
+    rel_year: Mapping[str, int]
+    rel_month: Mapping[str, int]
+    rel_day: Mapping[str, int]
+    rel_quarter: Mapping[str, int]
+    century_words: Mapping[str, int]
+    """A word before 世纪 → the century it names: 上 → 20, 本 → 21."""
+    future: regex.Pattern[str]
+    """A future marker right before a date, up to its end: 将于, 拟, 要在."""
+    future_clause: regex.Pattern[str]
+    """A plan or deadline verb earlier in the clause, up to its end: 要求, 确保, 截止日期."""
+    deadline: regex.Pattern[str]
+    """A deadline right after a date: 前, 之前 (not 前后, 前夕)."""
+    deadline_met: regex.Pattern[str]
+    """A word earlier in the clause that says the deadline is met: 已, 曾."""
+    as_of: tuple[str, ...]
+    """Words right before a date that make it the date of a figure's state: 截至."""
+    as_of_reach: int
+    afternoon: frozenset[str]
+    """Parts of the day after which a time of day is past noon: 下午3点 = 15:00."""
+    duration_units: Mapping[str, tuple[str, str]]
+    """A duration's unit word → (ISO 8601 letter, unit name): 个月 → (M, month)."""
+    month_parts: Mapping[str, tuple[int, int | None]]
+    """A part of a month → its first and last day (None: the month's last): 下旬 → (21, None)."""
+    year_parts: Mapping[str, tuple[int, int, int, int | None]]
+    """A part of a year → its first month and day, last month and day (None: the month's last):
+    上半年 → (1, 1, 6, None), 年底 → (12, 21, 12, None)."""
+    ref_year: Mapping[str, int]
+    """A year named by reference → years after the year it refers to: 同年 0, 次年 1."""
+    ref_anchor: regex.Pattern[str]
+    """A year a reference word may refer back to (2022年, 二〇一七年, 民国105年, a bare 108年 in
+    a Taiwanese text), or another reference word or relative year (同年, 去年) in the chain."""
+    occasion_days: Mapping[str, tuple[int, int]]
+    """A day named by an occasion → (month, day): 国庆节 → (10, 1)."""
+    roc_era: regex.Pattern[str]
+    """The era word of a Republic-of-China year at the start of a year's text: 民国."""
+    taiwan_cue: regex.Pattern[str]
+    """Words that mark a text as Taiwanese: 中央社, 新台币, 台北."""
+    clock_before: regex.Pattern[str]
+    """A clock widget's label, up to a date: 今天是："""
+    clock_after: regex.Pattern[str]
+    """A weekday right after a date: 星期二."""
+    labeled: regex.Pattern[str]
+    """A labelled full date in a header: 发布时间：2024-03-05, 【发布日期】2024-11-05."""
+    dateline: regex.Pattern[str]
+    """A news agency's dateline with month and day: 新华社北京3月15日电."""
+    source: regex.Pattern[str]
+    """A source label and its value: 来源：工人日报."""
+    author: regex.Pattern[str]
+    """An author label and the name after it: 作者：张三, （记者 王芳）, 文/李四."""
+    title_label: regex.Pattern[str]
+    """A label before a title: 原标题：."""
+    crumb: regex.Pattern[str]
+    """A breadcrumb or location line of site chrome: 首页 > 工会动态 > 正文."""
+    chrome_line: regex.Pattern[str]
+    """A toolbar or byline line of site chrome: 字号：大 中 小, 分享到：, 【打印】, 来源：…."""
+    header_meta: regex.Pattern[str]
+    """What may follow a header's date on its line and leave it the publication date: 来源, |."""
+
+
+#: A full date in a page header, with an optional time: 2024年02月22日09:35, 2024-03-05 16:42,
+#: and as text extracted from PDF gives it: 2024 年 / 3 月 / 20 日.
+HEADER_DATE = (
+    r"(?P<y>(?:19|20)[0-9]{2})\s?(?:年\s?(?:/\s?)?(?P<m>[01]?[0-9])\s?月\s?(?:/\s?)?(?P<d>[0-3]?[0-9])\s?日"
     r"|(?P<sep>[-./])(?P<m>[01]?[0-9])(?P=sep)(?P<d>[0-3]?[0-9])(?![0-9]))"
     r"(?:\s*(?P<hh>[0-2]?[0-9])[:：](?P<mi>[0-5][0-9])(?:[:：](?P<ss>[0-5][0-9]))?)?"
 )
-_LABELED = regex.compile(
-    r"(?:发布时间|发布日期|发表时间|发表日期|发布于|发表于|时间|日期|更新时间|来源时间)\s?[】\]]?\s?[:：]?\s?" + _DATE_CORE)
-_BARE = regex.compile(r"(?:^|(?<=[\s|]))" + _DATE_CORE)
-_DATELINE = regex.compile(
-    r"(?:新华社|中新社|人民网|新华网|中新网|央视网|本报讯?|记者)[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?")
-# A line that closes the text with a date alone (a speech or report: （2024年11月5日）).
-_FOOTER = regex.compile(r"^\s*[（(]?(?P<core>" + _DATE_CORE + r")[）)]?\s*$")
-# Breadcrumbs and location lines of site chrome are no title: 首页 > 工会动态 > 正文.
-_CRUMB = regex.compile(r"\s>\s|＞|>>|^(?:首页|当前位置|您的位置|您现在的位置|位置)")
-# Toolbar and byline lines of site chrome are no title: 字号：大 中 小, 分享到：, 【打印】, 来源：….
-_CHROME_LINE = regex.compile(r"(?:字号|字体)\s?[:：]|分享到|[【\[](?:打印|收藏|关闭)|打印本页|加入收藏|关闭窗口|扫一扫"
-                             r"|浏览[量次]|阅读[量数]|点击[量数率]"
-                             r"|[【\[]\s*[大中小]\s*[】\]]|大\s+中\s+小"
-                             r"|(?:来源|作者|编辑|责编|记者|通讯员|供稿|摄影)\s?[:：]")
-_TITLE_LABEL = regex.compile(r"(?:原题目|原标题|标题|题目)\s?[:：]\s?")
-_YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
-_SOURCE = regex.compile(r"(?:文章来源|来源|来\s源)\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})")
-# The author, not the editor (责任编辑, 责编): 作者：张三, （记者 王芳）, 文/李四.
-_AUTHOR = regex.compile(r"(?<![责任])(?:作者|记者|撰文|文)\s?[:：/ ]\s?(?P<v>[\p{Han}·]{2,4})(?![\p{Han}])")
-_NAME_LINE = regex.compile(r"^\s*(?P<v>[\p{Han}·]{2,4})\s*$")
-# a modal with 在/于 is a deadline ahead too: 要在6月底前完成, 需在9月30日前上报
-_FUTURE = regex.compile(r"(?:将于|将在|将|拟于|拟|计划于|计划|预计|定于|预定|(?:要|需|须|应|需要|必须|应当)[在于]"
-                        r"|将(?:持续|延续|延长|一直)(?:到|至))\s*$")
-# A plan or deadline earlier in the clause: 要求各地在5月1日前完成, 确保6月底前到位.
-_FUTURE_CLAUSE = regex.compile(r"(?:要求|确保|力争|争取|务必|计划|预计|将于|拟于|定于|截止日期|截止时间|报名截止|申报截止)[^，。；,;！？!?\n]*$")
+_UNIT_LETTERS = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", "minute": "M",
+                 "second": "S"}
+
+
+def _lexicon(pset: PatternSet, name: str) -> dict[str, str]:
+    words = pset.lexicons.get(name)
+    if not words:
+        raise PatternError(f"the time stages need the lexicon {name!r}, which no pack gives")
+    return words
+
+
+def _alternation(pset: PatternSet, name: str) -> str:
+    """The words of a lexicon as a regex alternation, longest first; a space in a word stands
+    for any one whitespace character (来 源)."""
+    words = sorted(_lexicon(pset, name), key=len, reverse=True)
+    return "(?:" + "|".join(regex.escape(w).replace("\\ ", r"\s") for w in words) + ")"
+
+
+def _ints(pset: PatternSet, name: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for word, value in _lexicon(pset, name).items():
+        try:
+            out[word] = int(value)
+        except ValueError:
+            raise PatternError(f"lexicon {name!r}: {word!r} needs a whole number, not {value!r}") from None
+    return out
+
+
+def _span(name: str, word: str, value: str, top: int) -> tuple[int, int | None]:
+    """``'21-'`` → (21, None), ``'1-10'`` → (1, 10): a first and last day or month, each at
+    most ``top``; no last is the last of the month (or the first again, for months)."""
+    lo, _, hi = value.partition("-")
+    try:
+        first, last = int(lo), int(hi) if hi else None
+    except ValueError:
+        first, last = 0, None
+    if not 1 <= first <= (last if last is not None else top) <= top:
+        raise PatternError(f"lexicon {name!r}: {word!r} needs 'first-last' within 1-{top}, not {value!r}")
+    return first, last
+
+
+def _duration_units(pset: PatternSet) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for word, unit in _lexicon(pset, "duration_unit").items():
+        if unit not in _UNIT_LETTERS:
+            raise PatternError(f"lexicon 'duration_unit': {word!r} needs one of "
+                               f"{', '.join(_UNIT_LETTERS)}, not {unit!r}")
+        out[word] = (_UNIT_LETTERS[unit], unit)
+    return out
+
+
+def _month_day(name: str, word: str, value: str) -> tuple[int, int | None]:
+    """``'12.21'`` → (12, 21), ``'6'`` → (6, None): a month, with an optional day after a dot."""
+    m, _, d = value.partition(".")
+    try:
+        month, day = int(m), int(d) if d else None
+    except ValueError:
+        month, day = 0, None
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= last_day(2000, month)):
+        raise PatternError(f"lexicon {name!r}: {word!r} needs months 'M[.D]-M[.D]', not {value!r}")
+    return month, day
+
+
+def _year_parts(pset: PatternSet) -> dict[str, tuple[int, int, int, int | None]]:
+    out: dict[str, tuple[int, int, int, int | None]] = {}
+    for word, value in _lexicon(pset, "year_part").items():
+        lo, _, hi = value.partition("-")
+        m1, d1 = _month_day("year_part", word, lo)
+        m2, d2 = _month_day("year_part", word, hi) if hi else (m1, None)
+        if (m1, d1 or 1) > (m2, d2 or 31):
+            raise PatternError(f"lexicon 'year_part': {word!r} ends before it starts: {value!r}")
+        out[word] = (m1, d1 or 1, m2, d2)
+    return out
+
+
+def _occasion_days(pset: PatternSet) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for word, value in _lexicon(pset, "occasion_day").items():
+        m, _, d = value.partition("-")
+        try:
+            month, day = int(m), int(d)
+        except ValueError:
+            month, day = 0, 0
+        if not (1 <= month <= 12 and 1 <= day <= last_day(2000, month)):
+            raise PatternError(f"lexicon 'occasion_day': {word!r} needs a month-day 'M-D', not {value!r}")
+        out[word] = (month, day)
+    return out
+
+
+def compile_time_rules(pset: PatternSet) -> TimeRules:
+    """The time stages' rules of a pattern set; build once per set and pass to the stages."""
+    alt = functools.partial(_alternation, pset)
+    as_of = tuple(_lexicon(pset, "as_of"))
+    not_break = "[^" + regex.escape("".join(sorted(_lexicon(pset, "marker_break")))) + "]*"
+    year_word = "(?:" + alt("rel_year") + "|" + alt("ref_year") + ")"
+    return TimeRules(
+        rel_year=_ints(pset, "rel_year"), rel_month=_ints(pset, "rel_month"),
+        rel_day=_ints(pset, "rel_day"), rel_quarter=_ints(pset, "rel_quarter"),
+        century_words=_ints(pset, "century_word"),
+        future=regex.compile(alt("future_marker") + r"\s*$"),
+        future_clause=regex.compile(alt("future_clause") + not_break + "$"),
+        deadline=regex.compile(r"\s?" + alt("deadline_after") + "(?!" + alt("deadline_after_not") + ")"),
+        deadline_met=regex.compile(alt("deadline_met") + not_break + "$"),
+        as_of=as_of, as_of_reach=max(map(len, as_of)),
+        afternoon=frozenset(_lexicon(pset, "afternoon")),
+        duration_units=_duration_units(pset),
+        month_parts={w: _span("month_part", w, v, 31) for w, v in _lexicon(pset, "month_part").items()},
+        year_parts=_year_parts(pset),
+        ref_year=_ints(pset, "ref_year"),
+        ref_anchor=regex.compile(
+            r"(?P<y>(?<![0-9])(?:1[0-9]|20)[0-9]{2}|[一二][〇零○o九][〇零○o一二三四五六七八九]{2})\s?年(?!代)"
+            r"|" + alt("roc_era") + r"\s?(?P<roc>[0-9]{1,3})\s?年|(?<![0-9.])(?P<bare>1[0-2][0-9])\s?年(?!代|来)"
+            r"|(?P<word>" + year_word + ")"),
+        occasion_days=_occasion_days(pset),
+        roc_era=regex.compile(alt("roc_era") + r"\s?"),
+        taiwan_cue=regex.compile(alt("taiwan_cue")),
+        clock_before=regex.compile(alt("clock_label") + r"\s?[:：]?\s*$"),
+        clock_after=regex.compile(r"[ \t\u3000]*" + alt("weekday")),
+        labeled=regex.compile(alt("published_label") + r"\s?[】\]]?\s?[:：]?\s?" + HEADER_DATE),
+        dateline=regex.compile(alt("dateline_source")
+                               + r"[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?"),
+        source=regex.compile(alt("source_label") + r"\s?[:：]\s?(?P<v>[\p{Han}A-Za-z·]{2,20})"),
+        author=regex.compile(r"(?<!" + alt("author_label_not_after") + ")" + alt("author_label")
+                             + r"\s?[:：/ ]\s?(?P<v>[\p{Han}·]{2,4})(?![\p{Han}])"),
+        title_label=regex.compile(alt("title_label") + r"\s?[:：]\s?"),
+        crumb=regex.compile(r"\s>\s|＞|>>|^" + alt("crumb_lead")),
+        chrome_line=regex.compile(alt("chrome_label") + r"\s?[:：]|" + alt("chrome_phrase")
+                                  + r"|[【\[]" + alt("chrome_button")
+                                  + r"|[【\[]\s*[大中小]\s*[】\]]|大\s+中\s+小"),
+        header_meta=regex.compile(alt("header_meta") + r"|\s"),
+    )
 
 
 def parse_published(value: Any) -> str:
     """A caller's publication date (ISO string, ``date`` or ``datetime``) → ISO string."""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
+        return _iso(value, "minute")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return _iso(value, "day")
     if not isinstance(value, str):
         raise TypeError(f"published must be an ISO date string, date or datetime, not {type(value).__name__}")
     v = value.strip()
-    for fmt, out in (("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"), ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M"),
-                     ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"), ("%Y-%m-%d", "%Y-%m-%d"),
-                     ("%Y-%m", "%Y-%m"), ("%Y", "%Y")):
+    # ISO 8601 with seconds' fractions, Z or an offset: the wall-clock date-time in that offset
+    m = regex.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+                        r"(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?", v)
+    if m:
         try:
-            return dt.datetime.strptime(v, fmt).strftime(out)
+            return _iso(dt.datetime.strptime(f"{m[1]}T{m[2]}", "%Y-%m-%dT%H:%M"), "minute")
+        except ValueError:
+            raise ValueError(f"published: not an ISO 8601 date: {value!r}") from None
+    for fmt, precision in (("%Y-%m-%dT%H:%M:%S", "minute"), ("%Y-%m-%dT%H:%M", "minute"),
+                           ("%Y-%m-%d %H:%M", "minute"), ("%Y-%m-%d", "day"), ("%Y-%m", "month"),
+                           ("%Y", "year")):
+        try:
+            return _iso(dt.datetime.strptime(v, fmt), precision)
         except ValueError:
             continue
     raise ValueError(f"published: not an ISO 8601 date: {value!r}")
+
+
+def _iso(t: dt.date, precision: str) -> str:
+    """``t`` in ISO 8601 to this precision, the year always four digits (``strftime("%Y")``
+    writes the year 1 as ``1``)."""
+    out = f"{t.year:04d}"
+    if precision != "year":
+        out += f"-{t.month:02d}"
+    if precision in ("day", "minute"):
+        out += f"-{t.day:02d}"
+    if precision == "minute" and isinstance(t, dt.datetime):
+        out += f"T{t.hour:02d}:{t.minute:02d}"
+    return out
 
 
 @functools.lru_cache(maxsize=256)  # one value per document, read for each of its dates
@@ -123,6 +338,8 @@ def resolve_year(m: int, d: int | None, pub: dt.date, future: bool, deadline: bo
     of work done by then)."""
     if deadline and not future:
         past = resolve_year(m, d, pub, False)
+        if past < dt.MINYEAR:
+            return past  # a publication date in the year 1: no date before it to measure from
         gone = (pub - dt.date(past, m, min(d or 1, last_day(past, m)))).days
         return past if gone <= _DEADLINE_PASSED_DAYS else resolve_year(m, d, pub, True)
     day = d or 1
@@ -144,168 +361,80 @@ def resolve_year(m: int, d: int | None, pub: dt.date, future: bool, deadline: bo
     return y
 
 
-# A deadline after a date: 6月底前完成, 于6月30日前上报 (not 前后 around it, nor 前夕 its eve)
-_DEADLINE = regex.compile(r"\s?(?:之|以)?前(?![后夕])")
-# …unless the clause says it is met: 各地已在6月底前完成
-_DONE = regex.compile(r"(?:已|曾)[^，。；,;！？!?\n]*$")
-
-
-def is_deadline(text: str, start: int, end: int) -> bool:
+def is_deadline(rules: TimeRules, text: str, start: int, end: int) -> bool:
     """Whether the year-less date at ``[start, end)`` is a deadline still to meet (…前, and no
     已 before it in the clause), see ``resolve_year``."""
-    return _DEADLINE.match(text, end) is not None and not _DONE.search(text, max(0, start - 10), start)
+    return (rules.deadline.match(text, end) is not None
+            and not rules.deadline_met.search(text, max(0, start - _DONE_REACH), start))
 
 
-def future_marked(text: str, start: int) -> bool:
+def future_marked(rules: TimeRules, text: str, start: int) -> bool:
     """Whether the text says a year-less date lies ahead of the publication date."""
-    return bool(_FUTURE.search(text, max(0, start - 6), start)
-                or _FUTURE_CLAUSE.search(text, max(0, start - 16), start))
+    return bool(rules.future.search(text, max(0, start - _FUTURE_REACH), start)
+                or rules.future_clause.search(text, max(0, start - _FUTURE_CLAUSE_REACH), start))
 
 
-def _iso(m: regex.Match) -> tuple[str, str] | None:
-    y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
-    if not valid(y, mo, d):
+def is_clock(rules: TimeRules, text: str, start: int, end: int) -> bool:
+    """Whether the date at ``[start, end)`` is a page clock or today's-date widget: after a
+    clock label (今天是：2024年3月5日), or opening one of the first lines of the page with a
+    weekday and no time after it (2024年3月5日 星期二; an article's own date line keeps its time:
+    2024年8月26日 週一 下午3:20). It is neither a fact nor the publication date."""
+    line_start = text.rfind("\n", max(0, start - _CLOCK_HEAD), start) + 1
+    if rules.clock_before.search(text, max(line_start, start - _CLOCK_LABEL_REACH), start):
+        return True
+    if start >= _CLOCK_HEAD or text[line_start:start].strip():
+        return False
+    weekday = rules.clock_after.match(text, end)
+    if weekday is None or _TIME_AFTER.match(text, weekday.end()):
+        return False
+    return sum(1 for line in text[:line_start].split("\n") if line.strip()) < _CLOCK_LINES
+
+
+def referred_year(rules: TimeRules, text: str, start: int, pub: dt.date | None) -> int | None:
+    """The year a reference word at ``start`` (同年, 次年) refers back to: the last year the
+    text names before it (within ``_REF_REACH``), each reference word moving on from the one
+    before (2017年 … 翌年 … 当年 → 2018 for 当年); a bare 108年 counts in a Taiwanese text.
+    ``None`` when no year is named before it."""
+    year: int | None = None
+    for m in rules.ref_anchor.finditer(text, max(0, start - _REF_REACH), start):
+        if m.group("y"):
+            year = _year_number(m.group("y"))
+        elif m.group("roc"):
+            year = int(m.group("roc")) + _ROC_OFFSET
+        elif m.group("bare"):
+            if taiwanese(rules.taiwan_cue, text):
+                year = int(m.group("bare")) + _ROC_OFFSET
+        elif (w := m.group("word")) in rules.ref_year:
+            year = None if year is None else year + rules.ref_year[w]
+        elif pub is not None:
+            year = pub.year + rules.rel_year.get(w, 0)
+    return year
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "o": 0}
+
+
+def _year_number(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    digits = [_CN_DIGITS.get(c) for c in s]
+    if any(d is None for d in digits):
         return None
-    day = f"{y:04d}-{mo:02d}-{d:02d}"
-    if m.group("hh") is not None:
-        hh, mi = int(m.group("hh")), int(m.group("mi"))
-        if hh > 23:
-            return day, day
-        return day, f"{day}T{hh:02d}:{mi:02d}"
-    return day, day
+    return int("".join(str(d) for d in digits))
 
 
-def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """``text`` with these spans of page chrome (a related-links block) blanked, lines kept:
-    their headlines and dates are no title or publication date of this document."""
-    spans = list(spans)
-    if not spans:
-        return text
-    out = list(text)
-    for a, b in spans:
-        for i in range(a, b):
-            if out[i] != "\n":
-                out[i] = " "
-    return "".join(out)
+@functools.lru_cache(maxsize=8)  # one answer per document, asked for each of its bare years
+def taiwanese(cue: regex.Pattern[str], text: str) -> bool:
+    """Whether ``text`` reads as Taiwanese (two different cue words: 中央社, 台北): its bare
+    years (113年) are Republic-of-China years."""
+    seen: set[str] = set()
+    for m in cue.finditer(text):
+        seen.add(m.group())
+        if len(seen) >= _TAIWAN_CUES:
+            return True
+    return False
 
 
-def detect_metadata(raw: str, norm, chrome: Iterable[tuple[int, int]] = ()) -> dict[str, Any]:
-    """Publication date (with evidence), title, source and author from the header.
-
-    ``norm`` is the document's :class:`~unionfacts.pipeline.normalize.Normalized` view (made once and
-    shared with extraction); the header is its first lines, at most ``_HEADER_CHARS`` long.
-    ``chrome``: spans of ``norm.text`` that are page chrome (a related-links block), read past.
-    """
-    text = _masked(norm.text, chrome)
-    limit = min(len(text), _HEADER_CHARS)
-    lines = []
-    pos = 0
-    while pos <= limit and len(lines) < _HEADER_LINES:
-        nl = text.find("\n", pos, limit)
-        end = limit if nl < 0 else nl
-        lines.append((pos, text[pos:end]))
-        if nl < 0:
-            break
-        pos = nl + 1
-    header_end = lines[-1][0] + len(lines[-1][1]) if lines else 0
-    meta: dict[str, Any] = {"published": None, "published_evidence": None, "title": None,
-                            "source": None, "author": None}
-
-    def evidence(a: int, b: int, rule: str) -> Evidence:
-        ra, rb = norm.to_raw(a, b)
-        return Evidence(start=ra, end=rb, text=raw[ra:rb], rule=rule)
-
-    found = None
-    m = _LABELED.search(text, 0, header_end)
-    if m:
-        iso = _iso(m)
-        if iso:
-            found = (iso[1], m.start("y"), m.end(), "published.labeled")
-    if found is None:
-        for lpos, line in lines:
-            mm = _BARE.search(line)
-            if not mm:
-                continue
-            rest = line[mm.end():].strip()
-            before = line[:mm.start()].strip()
-            # the date stands alone on its line, or only metadata follows it
-            if (len(before) <= 12 and (not rest or len(rest) <= 40 and regex.match(
-                    r"(?:来源|作者|编辑|责编|记者|发布|浏览|阅读|字号|\||【|\[|\s)", rest))) or len(line.strip()) <= 30:
-                iso = _iso(mm)
-                if iso:
-                    found = (iso[1], lpos + mm.start("y"), lpos + mm.end(), "published.header-line")
-                    break
-    if found is None:
-        dm = _DATELINE.search(text, 0, header_end + 200)
-        if dm:
-            years = [int(x.group()) for x in _YEAR_ONLY.finditer(text, 0, header_end)]
-            if years:
-                y = max(years)
-                mo, d = int(dm.group("m")), int(dm.group("d"))
-                if valid(y, mo, d):
-                    found = (f"{y:04d}-{mo:02d}-{d:02d}", dm.start("m"), dm.end(), "published.dateline")
-    if found is None:
-        tail = text.rstrip()
-        for _ in range(2):  # the last two lines
-            nl = tail.rfind("\n")
-            line = tail[nl + 1:]
-            fm = _FOOTER.match(line)
-            if fm:
-                iso = _iso(fm)
-                if iso:
-                    found = (iso[1], nl + 1 + fm.start("core"), nl + 1 + fm.end("core"), "published.footer")
-                break
-            if nl < 0:
-                break
-            tail = tail[:nl].rstrip()
-    if found:
-        meta["published"] = found[0]
-        meta["published_evidence"] = evidence(found[1], found[2], found[3])
-    sm = _SOURCE.search(text, 0, limit)
-    if sm:
-        meta["source"] = raw_view(norm, sm.start("v"), sm.end("v"))
-    elif len(text) > _HEADER_CHARS:
-        # 来源 lines often close the article (people.cn): look in the tail too
-        sm = _SOURCE.search(text, len(text) - _HEADER_CHARS)
-        if sm:
-            meta["source"] = raw_view(norm, sm.start("v"), sm.end("v"))
-    am = _AUTHOR.search(text, 0, header_end)
-    if am is None and len(text) > header_end:
-        am = _AUTHOR.search(text, max(header_end, len(text) - 300))  # a byline at the end
-    if am:
-        meta["author"] = raw_view(norm, am.start("v"), am.end("v"))
-    elif found:
-        # a lone 2-4 character name on a line just above the date line (people.cn layout)
-        date_line = next((i for i, (lp, ln) in enumerate(lines) if lp <= found[1] < lp + len(ln) + 1), None)
-        if date_line:
-            for j in range(date_line - 1, max(-1, date_line - 3), -1):
-                lp, ln = lines[j]
-                if not ln.strip():
-                    continue
-                nm = _NAME_LINE.match(ln)
-                if nm:
-                    meta["author"] = raw_view(norm, lp + nm.start("v"), lp + nm.end("v"))
-                break
-    # title: the first content line that is a headline, not chrome, a date, a name or a sentence
-    # (a document of one line has none)
-    best = None
-    content = [ln for _, ln in lines if ln.strip()]
-    for lpos, line in lines[:8] if len(content) > 1 else ():
-        s = line.strip()
-        if len(s) < 6 or _CRUMB.search(s) or _CHROME_LINE.search(s) or " / " in s or "http" in s \
-                or _BARE.search(s) or _LABELED.search(s):
-            continue
-        if len(s) > 60 or "。" in s or s.count("，") > 1 or s[-1] in "，。；：！？,;:!?":
-            continue
-        best = (lpos + line.index(s), lpos + line.index(s) + len(s))
-        break
-    if best:
-        a, b = best
-        pre = _TITLE_LABEL.match(text, a, b)
-        if pre:
-            a = pre.end()
-        meta["title"] = raw_view(norm, a, b)
-    for key in ("title", "source", "author"):
-        if meta[key]:
-            meta[key] = without_surrogates(meta[key])  # JSON cannot carry lone surrogates
-    return meta
+def roc_year(n: int) -> int:
+    """The Gregorian year of the Republic-of-China year ``n``: 113 → 2024."""
+    return n + _ROC_OFFSET

@@ -44,9 +44,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from unionfacts.errors import PatternError
+from unionfacts.models import KINDS
 from unionfacts.rules.fastre import compile_fast, first_chars
 
-FACT_KINDS = ("money", "count", "percent", "date", "duration", "measure")
+FACT_KINDS = KINDS
 RULE_KINDS = FACT_KINDS + ("veto", "enum")
 _MACRO_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}|\{@([a-z][a-z0-9_]*)\}")
 _RULE_ID = r"^[a-z]+\.[a-z0-9][a-z0-9_.-]*$"
