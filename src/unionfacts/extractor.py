@@ -27,6 +27,7 @@ from unionfacts.models import (KINDS, NUMERIC_KINDS, Count, Date, Document, Dura
                                Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
+from unionfacts.pipeline.context import attach_context, compile_context
 from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
@@ -268,6 +269,7 @@ class Extractor:
             norm = c.normalizer(text)
         drafts = self._drafts(norm, published, found)
         facts = [_to_fact(d, norm, s) for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
+        facts = attach_context(compile_context(c.patterns), norm, facts, published)
         if kinds is not None:
             facts = [f for f in facts if f.kind in kinds]
         return facts, norm
@@ -278,6 +280,10 @@ class Extractor:
         text = norm.text
         drafts: list[Draft] = []
         vetoes: list[tuple[int, int]] = []
+        # the region the document reports from: its bare 元 (TWD in Taipei) and bare years
+        # (113年 = 2024 in Taiwan)
+        region = document_region(text, c.region)
+        taiwanese = region == "TW"
         # every kind competes for the text (a duration 3个多月 must still beat a count 3个 when
         # only counts are asked for); the kinds filter applies to the result
         for cand in find_candidates(c.plan, text, timeout=self._timeout, found=found):
@@ -285,7 +291,7 @@ class Extractor:
                 vetoes.append((cand.start, cand.end))
                 continue
             if cand.kind in ("date", "duration"):
-                d = build_time(c.time, cand, text, published)
+                d = build_time(c.time, cand, text, published, taiwanese=taiwanese)
             elif cand.kind == "enum":
                 continue
             else:
@@ -298,7 +304,7 @@ class Extractor:
                 drafts.append(d)
         chosen = join_date_spans(select(drafts, vetoes), text)
         apply_context(chosen, text, c.context)
-        localize_currency(chosen, document_region(text, c.region), c.region)  # 元 in Taipei: TWD
+        localize_currency(chosen, region, c.region)  # 元 in Taipei: TWD
         # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]

@@ -35,6 +35,8 @@ def _json_value(v: object) -> object:
         return plain(v)
     if isinstance(v, tuple):
         return list(v)
+    if isinstance(v, BaseModel):  # a fact's when / where: an object of plain fields
+        return v.__dict__.copy()
     return v
 
 

@@ -38,7 +38,6 @@ from unionfacts.pipeline.timebase import (
     referred_year,
     resolve_year,
     roc_year,
-    taiwanese,
     valid,
 )
 
@@ -70,12 +69,15 @@ def _interval(y: int, m1: int, d1: int, y2: int, m2: int, d2: int | None) -> tup
     return f"{a}/{b}", a, b
 
 
-def build_time(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
+def build_time(rules: TimeRules, c: Candidate, text: str, published: str | None, *,
+               taiwanese: bool = False) -> Draft | None:
     """The draft of a date or duration candidate; ``None`` when it is none, a ``veto`` draft
-    when its span must not yield a shorter fact either (2019年2月29日)."""
+    when its span must not yield a shorter fact either (2019年2月29日). ``taiwanese``: the
+    document reports from Taiwan (``pipeline.region``), where a bare 113年 is a
+    Republic-of-China year."""
     if c.kind == "duration":
         return _duration(rules, c)
-    return _date(rules, c, text, published)
+    return _date(rules, c, text, published, taiwanese)
 
 
 # ---------------------------------------------------------------- durations
@@ -124,6 +126,7 @@ class _Where(NamedTuple):
     text: str
     pub: dt.date | None
     rules: TimeRules
+    taiwanese: bool
 
 
 @dataclass(slots=True)  # a working record: the steps of _placed fill it in, one after another
@@ -148,10 +151,11 @@ class _Value(NamedTuple):
     resolved: bool = True
 
 
-def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
+def _date(rules: TimeRules, c: Candidate, text: str, published: str | None,
+          taiwanese: bool) -> Draft | None:
     """Relative days and decades stand apart; every other date is placed, then shaped."""
     g = c.groups
-    at = _Where(c, text, pub_date(published), rules)
+    at = _Where(c, text, pub_date(published), rules, taiwanese)
     if is_clock(rules, text, c.start, c.end):
         return _veto(c)  # a page clock (今天是2024年3月5日 星期二): no date, and no part of it
     if g.get("relday"):
@@ -273,7 +277,7 @@ def _given_year(at: _Where) -> int | None:
     g, rules = at.c.groups, at.rules
     if g.get("roc"):
         n = _int(g["roc"])
-        return roc_year(n) if n is not None and taiwanese(rules.taiwan_cue, at.text) else None
+        return roc_year(n) if n is not None and at.taiwanese else None
     y = g.get("y")
     if not y:
         return None
@@ -362,7 +366,7 @@ def _relative_year(p: _Parts, at: _Where) -> bool:
     if rel is None:
         return True
     if rel in at.rules.ref_year:  # 同年, 次年: the year of the date they refer back to
-        ref = referred_year(at.rules, at.text, at.c.start, at.pub)
+        ref = referred_year(at.rules, at.text, at.c.start, at.pub, at.taiwanese)
         p.y = None if ref is None else ref + at.rules.ref_year[rel]
         return p.y is not None
     if at.pub is None:

@@ -37,7 +37,7 @@ require_lexicons(__name__, (
     "deadline_after_not", "deadline_met", "as_of", "afternoon", "duration_unit", "month_part",
     "year_part", "published_label", "dateline_source", "source_label", "author_label",
     "author_label_not_after", "title_label", "crumb_lead", "chrome_label", "chrome_phrase",
-    "chrome_button", "header_meta", "marker_break", "occasion_day", "roc_era", "paren_day", "taiwan_cue",
+    "chrome_button", "header_meta", "marker_break", "occasion_day", "roc_era", "paren_day",
     "clock_label", "weekday"))
 # How far before a date its markers are sought: a future marker right before it (将于), a plan
 # or deadline verb earlier in its clause (要求各地在…), a 已 that says a deadline is met.
@@ -52,7 +52,6 @@ _CLOCK_LABEL_REACH = 8
 _CLOCK_LINES = 2  # a weekday date is a clock only on one of the first lines of a page
 _TIME_AFTER = regex.compile(r"\s*(?:上午|下午|晚上|早上|凌晨|中午)?\s*[0-2]?[0-9][:：][0-5][0-9]")
 _ROC_OFFSET = 1911  # 民国1年 = 1912
-_TAIWAN_CUES = 2    # different cue words that make a text Taiwanese
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,6 @@ class TimeRules:
     """A day named by an occasion → (month, day): 国庆节 → (10, 1)."""
     roc_era: regex.Pattern[str]
     """The era word of a Republic-of-China year at the start of a year's text: 民国."""
-    taiwan_cue: regex.Pattern[str]
     """Words that mark a text as Taiwanese: 中央社, 新台币, 台北."""
     clock_before: regex.Pattern[str]
     """A clock widget's label, up to a date: 今天是："""
@@ -244,7 +242,6 @@ def compile_time_rules(pset: PatternSet) -> TimeRules:
             r"|(?P<word>" + year_word + ")"),
         occasion_days=_occasion_days(pset),
         roc_era=regex.compile(alt("roc_era") + r"\s?"),
-        taiwan_cue=regex.compile(alt("taiwan_cue")),
         clock_before=regex.compile(alt("clock_label") + r"\s?[:：]?\s*$"),
         clock_after=regex.compile(r"[ \t\u3000]*" + alt("weekday")),
         labeled=regex.compile(alt("published_label") + r"\s?[】\]]?\s?[:：]?\s?" + HEADER_DATE),
@@ -390,7 +387,8 @@ def is_clock(rules: TimeRules, text: str, start: int, end: int) -> bool:
     return sum(1 for line in text[:line_start].split("\n") if line.strip()) < _CLOCK_LINES
 
 
-def referred_year(rules: TimeRules, text: str, start: int, pub: dt.date | None) -> int | None:
+def referred_year(rules: TimeRules, text: str, start: int, pub: dt.date | None,
+                  taiwanese: bool = False) -> int | None:
     """The year a reference word at ``start`` (同年, 次年) refers back to: the last year the
     text names before it (within ``_REF_REACH``), each reference word moving on from the one
     before (2017年 … 翌年 … 当年 → 2018 for 当年); a bare 108年 counts in a Taiwanese text.
@@ -402,7 +400,7 @@ def referred_year(rules: TimeRules, text: str, start: int, pub: dt.date | None) 
         elif m.group("roc"):
             year = int(m.group("roc")) + _ROC_OFFSET
         elif m.group("bare"):
-            if taiwanese(rules.taiwan_cue, text):
+            if taiwanese:
                 year = int(m.group("bare")) + _ROC_OFFSET
         elif (w := m.group("word")) in rules.ref_year:
             year = None if year is None else year + rules.ref_year[w]
@@ -421,18 +419,6 @@ def _year_number(s: str) -> int | None:
     if any(d is None for d in digits):
         return None
     return int("".join(str(d) for d in digits))
-
-
-@functools.lru_cache(maxsize=8)  # one answer per document, asked for each of its bare years
-def taiwanese(cue: regex.Pattern[str], text: str) -> bool:
-    """Whether ``text`` reads as Taiwanese (two different cue words: 中央社, 台北): its bare
-    years (113年) are Republic-of-China years."""
-    seen: set[str] = set()
-    for m in cue.finditer(text):
-        seen.add(m.group())
-        if len(seen) >= _TAIWAN_CUES:
-            return True
-    return False
 
 
 def roc_year(n: int) -> int:
