@@ -254,12 +254,7 @@ class Extractor:
             chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
             masks = [(x.start, x.end) for found in chrome.values() for x in found]
             meta = find_metadata(text, norm, c.time, masks).document_fields()
-        if forced is not None:
-            meta["published"] = forced
-            meta["published_evidence"] = None
-        elif fallback is not None and meta.get("published") is None:
-            meta["published"] = fallback
-            meta["published_evidence"] = None
+        _date_by_caller(meta, forced, fallback)
         facts, norm = self._facts(text, ks, meta.get("published"), norm, chrome)
         enums = find_enumerations(norm, facts, c.lists) if norm is not None else []
         # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
@@ -311,12 +306,7 @@ class Extractor:
         # whether a synonym spinner went over the text, and its script, judged over the head and
         # tail (the whole text when it is short): each piece alone might judge otherwise
         spun = True if sample.spun else None
-        if forced is not None:
-            meta["published"] = forced
-            meta["published_evidence"] = None
-        elif fallback is not None and meta.get("published") is None:
-            meta["published"] = fallback
-            meta["published_evidence"] = None
+        _date_by_caller(meta, forced, fallback)
         lists = 0
         carry: list[Fact] = []  # the counts just before the piece: a list's announcing count
         for a, b in cuts:
@@ -516,6 +506,17 @@ class Extractor:
         # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
+
+
+def _date_by_caller(meta: dict[str, Any], forced: str | None, fallback: str | None) -> None:
+    """The caller's publication date in ``meta``: ``forced`` over any the text gives,
+    ``fallback`` where it gives none (no evidence in the text for either)."""
+    if forced is not None:
+        meta["published"] = forced
+        meta["published_evidence"] = None
+    elif fallback is not None and meta.get("published") is None:
+        meta["published"] = fallback
+        meta["published_evidence"] = None
 
 
 def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: float,
