@@ -900,6 +900,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cli-mb", type=float, default=None, help="CLI input size (default: --size-mb)")
     ap.add_argument("--profile-mb", type=float, default=2.0, help="cProfile over this much text (0: skip)")
     ap.add_argument("--top", type=int, default=25, help="profile rows to keep")
+    ap.add_argument("--with-sinks", action="store_true",
+                    help="add bench/sinks.py: SQLite, Parquet and CSV sinks against JSONL (share of end to end)")
+    ap.add_argument("--with-big", action="store_true",
+                    help="add bench/big.py: peak RSS and chars/s of one 1, 10 and 100 MB text through the CLI")
+    ap.add_argument("--with-spark", action="store_true",
+                    help="add bench/spark.py: Spark local[2] over local[1] (needs pyspark and a JDK)")
     ap.add_argument("--no-peer", action="store_true", help="skip JioNLP")
     ap.add_argument("--no-jieba", action="store_true", help="skip the jieba floor")
     ap.add_argument("--no-cli", action="store_true", help="skip the CLI memory run")
@@ -1036,6 +1042,18 @@ def main(argv: list[str] | None = None) -> int:
             rep["rule_costs"] = {"skipped": f"{type(exc).__name__}: {exc}"}
         if not args.no_startup:
             rep["profile_cold_start"] = cold_profile(seed_path, out_dir, args.top)
+
+    # the corpus-scale benchmarks, each in its own process (each measures its ratios within
+    # its own rounds); their reports are kept as they print them
+    for flag, script, extra in (("with_sinks", "sinks.py", []), ("with_big", "big.py", []),
+                                ("with_spark", "spark.py", [])):
+        if getattr(args, flag):
+            say(f"running bench/{script} …")
+            proc = subprocess.run([sys.executable, str(HERE / script), *extra], capture_output=True,
+                                  text=True, check=False)
+            rep[script.removesuffix(".py")] = {"returncode": proc.returncode, "report": proc.stdout,
+                                               "stderr_tail": proc.stderr[-2000:]}
+            say(proc.stdout)
 
     rep["targets"] = evaluate_targets(rep)
     if hasattr(os, "getloadavg"):
