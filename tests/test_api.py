@@ -203,3 +203,14 @@ def test_spinner_synonyms_are_read_back_in_subjects_of_a_spun_text():
     assert [(f.text, f.subject) for f in facts] == [("12万人", "高技能人才总量"), ("1.05亿元", "理赔金额")]
     plain = extract("高技能人材总量达到12万人")  # no spinner marks: the word stays as written
     assert plain[0].subject == "高技能人材总量"
+
+
+def test_a_rate_word_of_an_earlier_sentence_does_not_blank_a_later_rates_subject():
+    """Found by the fuzz profile: a rate word (覆盖面) before a sentence break, with no figure
+    between, used to end the next rate's subject before its start (an empty subject, and a
+    joined document that read otherwise than its parts)."""
+    (f,) = extract("参保覆盖面持续扩大。新增企业超过三成。")
+    assert f.text == "三成" and f.subject == "企业"
+    (g,) = extract("加快形0成。")
+    (h,) = extract("。覆蓋面。\n\n。加快形0成。")
+    assert g.subject == h.subject == "加快形"

@@ -427,13 +427,13 @@ def _at_rate_word(c: SubjectRules, text: str, lo: int, a: int, b: int) -> tuple[
                                 for k in c.keep.finditer(text, a, b)):
         last = None  # 规模以上工业增加值: 规模 opens a compound, it names no rate here
     if last is None:
-        last = _last(c.rate, text, lo, a)
-        if last is not None and not any(ch in c.breaks for ch in text[last.end():a]):
-            before = _last_break(c, text, lo, last.start())
-            return _trim(text, before.end() if before else lo, last.end())
-    if last is not None:
-        b = last.end()
-    return a, b
+        # the rate word earlier in the same clause; one across a break names another figure
+        earlier = _last(c.rate, text, lo, a)
+        if earlier is not None and not any(ch in c.breaks for ch in text[earlier.end():a]):
+            before = _last_break(c, text, lo, earlier.start())
+            return _trim(text, before.end() if before else lo, earlier.end())
+        return a, b
+    return a, last.end()
 
 
 # --- shared steps ----------------------------------------------------------------------------
