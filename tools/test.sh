@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # The whole check, as CI runs it on a fresh clone: install what the tests need (system packages
-# through tools/ci-deps.sh when it is there, the package with its test extra in .venv), then
-# ruff, mypy and the test suite.
+# through tools/ci-deps.sh when it is there), then ruff, mypy and the test suite twice: on the
+# pure-Python path (an editable install in .venv, which setup.py keeps pure) and on the compiled
+# path (a wheel built from source with mypyc, in .venv-compiled; it needs a C compiler).
+# tests/test_compiled.py checks that each run uses the path it should (UNIONFACTS_EXPECT) and
+# that both give the same bytes. TEST_PURE_ONLY=1 skips the compiled run (no C compiler).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -f tools/ci-deps.sh ]; then bash tools/ci-deps.sh; fi
+unset UNIONFACTS_PURE UNIONFACTS_COMPILE
 python3 -m venv .venv
 .venv/bin/pip install -q -e ".[test]"
-.venv/bin/ruff check src tests tools bench
+.venv/bin/ruff check src tests tools bench setup.py
 .venv/bin/mypy
-.venv/bin/python -m pytest -q
+# UNIONFACTS_PURE=1 while testing: tests/test_packaging.py builds a wheel of its own, and a pure
+# one is enough there (the compiled wheel is built below, once)
+UNIONFACTS_EXPECT=pure UNIONFACTS_PURE=1 .venv/bin/python -m pytest -q
+if [ "${TEST_PURE_ONLY:-0}" != "0" ]; then exit 0; fi
+python3 -m venv .venv-compiled
+.venv-compiled/bin/pip install -q ".[test]"
+UNIONFACTS_EXPECT=compiled UNIONFACTS_PURE=1 .venv-compiled/bin/python -m pytest -q
