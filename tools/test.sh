@@ -2,7 +2,8 @@
 # The whole check, as CI runs it on a fresh clone: install what the tests need (system packages
 # through tools/ci-deps.sh when it is there), then ruff, mypy and the test suite twice: on the
 # pure-Python path (an editable install in .venv, which setup.py keeps pure) and on the compiled
-# path (a wheel built from source with mypyc, in .venv-compiled; it needs a C compiler).
+# path (a wheel built from source with mypyc, in a throw-away venv outside the checkout, so that
+# the tests of the editable install skip there; it needs a C compiler).
 # tests/test_compiled.py checks that each run uses the path it should (UNIONFACTS_EXPECT) and
 # that both give the same bytes. TEST_PURE_ONLY=1 skips the compiled run (no C compiler).
 set -euo pipefail
@@ -17,6 +18,8 @@ python3 -m venv .venv
 # one is enough there (the compiled wheel is built below, once)
 UNIONFACTS_EXPECT=pure UNIONFACTS_PURE=1 .venv/bin/python -m pytest -q
 if [ "${TEST_PURE_ONLY:-0}" != "0" ]; then exit 0; fi
-python3 -m venv .venv-compiled
-.venv-compiled/bin/pip install -q ".[test]"
-UNIONFACTS_EXPECT=compiled UNIONFACTS_PURE=1 .venv-compiled/bin/python -m pytest -q
+venv=$(mktemp -d "${TMPDIR:-/tmp}/unionfacts-compiled.XXXXXX")
+trap 'rm -rf "$venv"' EXIT
+python3 -m venv "$venv"
+"$venv/bin/pip" install -q ".[test]"
+UNIONFACTS_EXPECT=compiled UNIONFACTS_PURE=1 "$venv/bin/python" -m pytest -q
