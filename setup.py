@@ -47,13 +47,17 @@ def _flag(name: str) -> bool:
 
 
 def _may_compile() -> bool:
-    """Compiling is allowed and possible, mypyc aside: CPython, a C compiler, no opt-out."""
+    """Compiling is allowed and possible, mypyc aside: CPython, a C compiler and the Python
+    headers, no opt-out."""
     if _flag("UNIONFACTS_PURE") or sys.implementation.name != "cpython":
         return False
     if "editable_wheel" in sys.argv and not _flag("UNIONFACTS_COMPILE"):
         return False
-    cc = (sysconfig.get_config_var("CC") or "cc").split()
-    return bool(cc) and shutil.which(cc[0]) is not None
+    cc = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()
+    if not cc or shutil.which(cc[0]) is None:
+        return False
+    # the headers too (a system Python without its -dev package has a compiler but no Python.h)
+    return (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file()
 
 
 def _build_requires() -> list[str]:
