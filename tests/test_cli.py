@@ -573,7 +573,7 @@ def test_help_shows_every_default_examples_and_exit_codes(capsys):
     assert code == 0
     options = out[out.index("\noptions:"):out.index("\nexamples:")]
     blocks = [" ".join(b.split()) for b in ("\n" + options).split("\n  -")[1:]]
-    assert len(blocks) == 15
+    assert len(blocks) == 17
     for block in blocks:
         if not block.startswith(("h, --help", "-version")):
             assert "default" in block, block

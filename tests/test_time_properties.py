@@ -1,7 +1,7 @@
 """Property tests for the time stages: relative and year-less date words never break extraction.
 
 Texts are built from the words the date rules place against a publication date (今年, 本季度,
-上月, 明天, 上半年, 5月底, 12日, 同年 …), alone and combined with numerals, markers (将于, 要求,
+上月, 明天, 上半年, 5月底, 12日, 同年, 民国113年, 今(29)日 …), alone and combined with numerals, markers (将于, 要求,
 已, 截至, …前) and breaks; each is extracted with no publication date, with an ordinary one, and
 with the extremes of the calendar (0001-01-01, 9999-12-31), where a day before or a year after
 falls outside what ``datetime`` can hold. Invariants: nothing raises, every fact's ``text`` is
@@ -26,7 +26,9 @@ RELATIVE = [
     "前三季度", "四季度初", "一季度末", "本月", "上月", "下月", "上个月", "当月", "这个月",
     "今天", "昨天", "明天", "前天", "后天", "大前天", "大大后天", "今晚", "明早",
     "上半年", "下半年", "年初", "年中", "年底", "年末", "初", "底", "末",
-    "同年", "同月", "当日", "次日", "上世纪", "本世纪", "90年代", "18世纪",
+    "同年", "同月", "当日", "次日", "次年", "翌年", "同年6月", "当年", "上世纪", "本世纪", "90年代", "18世纪",
+    "民国113年", "民国一百年", "113年", "112年度", "今(29)日", "昨（31）日", "2026年元旦", "今年国庆节",
+    "2019年的最后一天", "7日至9日", "2023 年 / 6 月 / 30 日",
 ]
 YEAR_LESS = [
     "5月底", "12月", "2月", "1月19日", "12日", "29日", "31日", "2月29日", "2月30日", "13月",
@@ -36,7 +38,7 @@ YEAR_LESS = [
 GLUE = [
     "将于", "将在", "拟", "要求", "确保", "已", "截至", "截止到", "前", "之前", "前后", "以来",
     "至", "到", "—", "和", "的", "，", "。", "\n", "2024年", "1999年", "二〇二三年", "3", "十",
-    "营收增长5%", "完成", "开展",
+    "营收增长5%", "完成", "开展", "中央社", "台北", "星期二", "今天是", " 08:05:47",
 ]
 PUBLISHED = ["0001-01-01", "9999-12-31", "2024-02-29", "2024-01-01", "2023-12-31T23:59",
              "1000-01-01", "2999-12-31", "1000", "9999-12"]
@@ -52,7 +54,7 @@ published = st.one_of(
     st.dates().map(dt.date.isoformat),
     st.datetimes().map(lambda t: t.isoformat(timespec="minutes")),
 )
-_ISO = re.compile(r"-?-?-?[0-9]{2,4}(?:-[0-9]{2}){0,2}(?:T[0-9]{2}:[0-9]{2})?")
+_ISO = re.compile(r"-?-?-?[0-9]{2,4}(?:-[0-9]{2}){0,2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
 
 
 def _check(text: str, facts: Sequence[Fact]) -> None:

@@ -92,7 +92,8 @@ def test_year_less_dates_stay_partial_without_a_publication_date() -> None:
     # the end of an activity follows its start
     ("夏送清凉活动从6月中旬持续至9月上旬", "2024-07-25", ["2024-06-11/2024-06-20", "2024-09-01/2024-09-10"]),
     ("冬季行动从12月1日持续到2月底", "2024-01-10", ["2023-12-01", "2024-02-21/2024-02-29"]),
-    ("12月1日到2月", "2024-01-10", ["2023-12-01/2024-02"]),
+    # an interval's ends of two shapes are both days
+    ("12月1日到2月", "2024-01-10", ["2023-12-01/2024-02-29"]),
 ])
 def test_year_less_dates_resolve_against_the_publication_date(text: str, published: str, values: list[str]) -> None:
     assert [d.value for d in extract(text, published=published)] == values
@@ -212,6 +213,8 @@ def test_metadata_gives_the_document_fields_and_evidence() -> None:
 
 @pytest.mark.parametrize("lexicon, entry", [
     ("year_part", {"年尾": "12-13"}), ("month_part", {"月尾": "21-32"}), ("month_part", {"月尾": "late"}),
+    ("year_part", {"年尾": "12.32-12"}), ("year_part", {"年尾": "12-1.5"}), ("occasion_day", {"某节": "13-1"}),
+    ("occasion_day", {"某节": "2-30"}), ("ref_year", {"隔年": "next"}),
     ("duration_unit", {"旬": "decade"}),
 ])
 def test_time_rules_reject_an_entry_out_of_range(lexicon: str, entry: dict[str, str]) -> None:

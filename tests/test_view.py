@@ -297,3 +297,12 @@ def test_a_megabyte_renders_quickly(megabyte_document):
     elapsed = time.perf_counter() - t0
     assert elapsed < 15, f"{elapsed:.1f} s for {off} characters"  # ~1.5 s on a busy 2-core box
     assert page.count('class="chunk"') > 100  # blocks the browser may skip while off screen
+
+
+def test_when_and_where_show_on_hover_and_in_the_table(seeds):
+    doc, text = next((d, t) for d, t in seeds if any(getattr(f, "where", None) for f in d.facts))
+    page = render_html([(doc, text)])
+    placed = next(f for f in doc.facts if getattr(f, "where", None))
+    assert f"where: {placed.where.name}" in page
+    assert '<th scope="col" data-col="where"' in page
+    assert "Place(" not in page and "When(" not in page and "name='" not in page

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole check, as CI runs it on a fresh clone: install what the tests need (system packages
-# through tools/ci-deps.sh when it is there), then ruff, mypy and the test suite twice: on the
+# through tools/ci-deps.sh and tools/ci-java.sh), then ruff, mypy and the test suite twice: on the
 # pure-Python path (an editable install in .venv, which setup.py keeps pure) and on the compiled
 # path (a wheel built from source with mypyc, in a throw-away venv outside the checkout, so that
 # the tests of the editable install skip there; it needs a C compiler).
@@ -8,7 +8,8 @@
 # that both give the same bytes. TEST_PURE_ONLY=1 skips the compiled run (no C compiler).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -f tools/ci-deps.sh ]; then bash tools/ci-deps.sh; fi
+bash tools/ci-deps.sh    # Chromium and its driver for the browser tests
+bash tools/ci-java.sh    # a JDK for the Spark tests
 unset UNIONFACTS_PURE UNIONFACTS_COMPILE
 python3 -m venv .venv
 .venv/bin/pip install -q -e ".[test]"

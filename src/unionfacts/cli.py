@@ -80,16 +80,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         render_document_line,
         render_json,
         render_jsonl,
+        render_jsonl_piece,
     )
     from unionfacts.io.sources import Input, Options, iter_sources
 
     fact_kinds = None if kinds is None else tuple(k for k in kinds if k != "measure_item")
     items = kinds is None or "measure_item" in kinds
-    timeout = {} if args.match_timeout is None else {"match_timeout": args.match_timeout}
+    timeout: dict[str, Any] = {} if args.match_timeout is None else {"match_timeout": args.match_timeout}
+    if args.piece_chars is not None:
+        timeout["piece_chars"] = args.piece_chars
     try:
         ex = _load_packs(lambda: Extractor(args.patterns or (), kinds=fact_kinds, **timeout))
     except ValueError as exc:
-        _err(f"--match-timeout: {exc}")
+        _err(f"--{'piece-chars' if 'piece_chars' in str(exc) else 'match-timeout'}: {exc}")
         return 2
     if ex is None:
         return 2
@@ -105,33 +108,42 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         return 2 if args.output else 1
     fmt = args.format
     render: Callable[[Any], str]
+    # a text longer than a piece streams its facts piece by piece (jsonl, csv); json and
+    # documents nest the facts in the document, which is then held whole
+    piece: Callable[[Any, int], str] | None = None
     if fmt == "json":
         render = render_json
     elif fmt == "csv":
         from unionfacts.io.tables import csv_fact_lines, csv_header_line
 
         render = csv_fact_lines
+        piece = _csv_piece
     elif fmt == "documents":
         render = render_document_line
     else:
         render = render_jsonl if items else functools.partial(render_jsonl, items=False)
+        piece = render_jsonl_piece if items else functools.partial(render_jsonl_piece, items=False)
     failed = 0
     first = True
-    results = ex.map(iter_sources(args.paths, options=options), render, jobs=jobs)
+    results = ex.map(iter_sources(args.paths, options=options), render, jobs=jobs, render_piece=piece)
+    progress = _progress(args.quiet)
+    previous = None
     try:
         if fmt == "json":
             _emit(out, "[")
         elif fmt == "csv":
             _emit(out, csv_header_line())
         for src, text in results:
+            progress(src, text, src is previous)
             if isinstance(text, Failure):
                 print(f"{src.label}: {text.error}", file=sys.stderr)
                 failed += 1
                 if args.fail_fast:
                     break
                 continue
-            if isinstance(src, Input) and fmt != "csv":
+            if isinstance(src, Input) and fmt != "csv" and src is not previous:  # not a later piece
                 text = add_fields(text, src.record, fmt)
+            previous = src
             if fmt == "json":
                 _emit(out, ("\n" if first else ",\n") + text)
                 first = False
@@ -148,10 +160,48 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         out.abort()
         raise
     finally:
+        progress(None, None, False)
         close = getattr(results, "close", None)
         if close is not None:
             close()
     return 1 if failed else 0
+
+
+def _csv_piece(doc: Any, index: int) -> str:
+    from unionfacts.io.tables import csv_fact_lines
+
+    return csv_fact_lines(doc)
+
+
+def _progress(quiet: bool) -> Callable[[Any, Any, bool], None]:
+    """A progress line on stderr (documents, output lines, their rate) when stderr is a
+    terminal, tqdm is installed (``pip install unionfacts[progress]``) and not ``--quiet``;
+    else a no-op. Called with each result (and whether it continues the previous source's
+    pieces), then with ``None`` to close."""
+    def nothing(src: Any, result: Any, more: bool) -> None:
+        return None
+
+    isatty = getattr(sys.stderr, "isatty", None)
+    if quiet or isatty is None or not isatty():
+        return nothing
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:
+        return nothing
+    bar = tqdm(desc="extract", unit=" docs", file=sys.stderr, leave=False, dynamic_ncols=True)
+    lines = 0
+
+    def update(src: Any, result: Any, more: bool) -> None:
+        nonlocal lines
+        if src is None:
+            bar.close()
+            return
+        if isinstance(result, str):
+            lines += result.count("\n")
+        bar.set_postfix_str(f"{lines:,} lines", refresh=more)  # a long text: once a piece
+        bar.update(0 if more else 1)
+
+    return update
 
 
 def _extract_to_table(args: argparse.Namespace, ex: Any, sources: Any, jobs: int) -> int:
@@ -391,19 +441,22 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from unionfacts.io.sources import Options
 
     options = Options(encoding=args.encoding, published=published, notice=_err)
-    for src, doc in ex.map(iter_sources(args.paths, options=options), as_document):
-        if isinstance(doc, Failure) or src.text is None:
-            print(f"{src.label}: {doc.error if isinstance(doc, Failure) else 'no text'}", file=sys.stderr)
-            failed += 1
-            continue
-        pairs.append((doc, src.text))
     try:
+        for src, doc in ex.map(iter_sources(args.paths, options=options), as_document):
+            if isinstance(doc, Failure) or src.text is None:
+                print(f"{src.label}: {doc.error if isinstance(doc, Failure) else 'no text'}", file=sys.stderr)
+                failed += 1
+                continue
+            pairs.append((doc, src.text))
         _emit(out, render_html(pairs, title=args.title))
         _emit(out, None)
     except _OutputError as exc:
         out.abort()
         print(f"unionfacts: cannot write {args.output or 'stdout'}: {exc}", file=sys.stderr)
         return 1
+    except BaseException:  # Ctrl-C, SIGTERM: no temp file left
+        out.abort()
+        raise
     return 1 if failed else 0
 
 
@@ -451,6 +504,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="field or column holding the document id (default: id; a row without one: FILE:LINE)")
     e.add_argument("--published-key", default="published", metavar="NAME",
                    help="field or column holding the publication date")
+    e.add_argument("--piece-chars", type=int, default=None, metavar="N",
+                   help="extract a longer text in pieces of at most N characters, cut at paragraph "
+                        "boundaries; jsonl and csv write its facts as each piece is done (its document "
+                        "line then has null counts), json and documents once it is all done "
+                        "(default: 100000)")
+    e.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress line on stderr (default: one when stderr is a terminal)")
     e.add_argument("--fail-fast", action="store_true",
                    help="stop at the first bad input (default: go on with the others)")
     e.add_argument("-j", "--jobs", type=int, default=1, metavar="N",

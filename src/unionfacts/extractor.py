@@ -13,6 +13,7 @@ of user packs).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -23,10 +24,11 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from unionfacts.errors import UnionfactsError
-from unionfacts.models import (KINDS, NUMERIC_KINDS, Count, Date, Document, Duration, Fact, Measure, Money,
-                               Percent, constructor)
+from unionfacts.models import (KINDS, NUMERIC_KINDS, Count, Date, Document, Duration, Enumeration, Fact,
+                               Measure, Money, Percent, constructor)
 from unionfacts.pipeline.builders import Draft, build_numeric
 from unionfacts.pipeline.candidates import Candidate, ScanPlan, find_candidates, scan_full, scan_plan
+from unionfacts.pipeline.context import ContextData, attach_context, compile_context
 from unionfacts.pipeline.dates import build_time
 from unionfacts.pipeline.lists import ListRules, compile_list_rules, find_enumerations
 from unionfacts.pipeline.normalize import Normalized, Normalizer, raw_view, without_surrogates
@@ -47,6 +49,31 @@ _MAKE_DOCUMENT = constructor(Document)
 _CHROME_RULES = ("veto.related-block", "veto.prev-next")
 
 T = TypeVar("T")
+_NUMERALS_CUT = "零〇一二两三四五六七八九十百千万亿"
+
+#: Default ``piece_chars``: a text longer than this is extracted in pieces (about 300 kB of
+#: Chinese in UTF-8; the facts of one piece take some tens of MB at the densest).
+PIECE_CHARS = 100_000
+#: Metadata is read this far from either end of a long text (the finders read at most the
+#: first and last 1,500 cleaned characters; glosses and junk may make the raw text longer).
+_META_WINDOW = 1 << 15
+#: Where a paragraph longer than a piece may be cut: after a sentence end; else after a
+#: clause break or a space.
+_SENTENCE_ENDS = frozenset("。！？!?；;")
+#: How far apart two items of one numbered list may be (``pipeline/lists.py``): a list with an
+#: item this close to a cut is read again past it.
+_LIST_REACH = 20_000
+#: Lines this far either side of a cut are read for a list it divides (one whose items lie
+#: further apart than this on both sides of a cut is divided: see ``extract_pieces``).
+_LIST_PROBE = 2_000
+#: With ``--jobs``, a text longer than this many pieces is extracted in the main process
+#: (streamed in its place, never sent to a worker whole); a shorter one in a worker.
+_LOCAL_PIECES = 10
+#: How far back from a piece's end a cut inside a paragraph is sought.
+_CUT_REACH = 1 << 16
+_CLAUSE_ENDS = frozenset("，：；,:; \t\u3000")
+#: What a figure or a date span can be made of: no cut lies next to one of these.
+_FIGURE_CHARS = frozenset("0123456789０１２３４５６７８９.,，%％-－~～至到年月日号时点分秒" + _NUMERALS_CUT)
 
 
 # ------------------------------------------------------------------------------- inputs
@@ -103,6 +130,7 @@ class _Compiled:
     chrome: tuple[Rule, ...]
     time: TimeRules
     region: RegionRules
+    context_data: ContextData
 
 
 def _compile(pset: PatternSet) -> _Compiled:
@@ -110,7 +138,8 @@ def _compile(pset: PatternSet) -> _Compiled:
                             dict(pset.lexicon("spun_context")), dict(pset.lexicon("spun_traditional")))
     chrome = tuple(r for r in pset.rules if r.id in _CHROME_RULES and r.builtin and r.scan == "full")
     return _Compiled(pset, normalizer, scan_plan(pset), context_rules(pset), compile_list_rules(pset),
-                     compile_subject_rules(pset), chrome, compile_time_rules(pset), compile_region_rules(pset))
+                     compile_subject_rules(pset), chrome, compile_time_rules(pset), compile_region_rules(pset),
+                     compile_context(pset))
 
 
 def _kinds(kinds: Iterable[str] | None) -> frozenset[str] | None:
@@ -152,17 +181,21 @@ class Extractor:
     """
 
     def __init__(self, extra_patterns: Iterable[str | os.PathLike[str]] | str | os.PathLike[str] | None = None,
-                 *, kinds: Iterable[str] | None = None, match_timeout: float = MATCH_TIMEOUT) -> None:
+                 *, kinds: Iterable[str] | None = None, match_timeout: float = MATCH_TIMEOUT,
+                 piece_chars: int = PIECE_CHARS) -> None:
         self._packs = _pack_paths(extra_patterns)
         self._kinds = _kinds(kinds)
         if not match_timeout > 0:
             raise ValueError(f"match_timeout must be a positive number of seconds, not {match_timeout!r}")
+        if not isinstance(piece_chars, int) or isinstance(piece_chars, bool) or piece_chars < 1:
+            raise ValueError(f"piece_chars must be a whole number ≥ 1, not {piece_chars!r}")
         self._timeout = float(match_timeout)
+        self._piece_chars = piece_chars
         self._c = _compile(load_patterns(self._packs))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # workers rebuild from the options: compiled regexes do not travel between processes
-        return (_rebuild, (self._packs, self._kinds, self._timeout))
+        return (_rebuild, (self._packs, self._kinds, self._timeout, self._piece_chars))
 
     def __repr__(self) -> str:
         return f"Extractor(extra_patterns={list(self._packs)!r}, kinds={self.kinds!r})"
@@ -232,34 +265,209 @@ class Extractor:
         # every field built typed here, as for the facts (tests/test_api.py validates the seeds')
         return cast(Document, _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums)))
 
+    # -- big documents ----------------------------------------------------------------------
+
+    @property
+    def piece_chars(self) -> int:
+        """The most characters extracted at once: a longer text is extracted in pieces."""
+        return self._piece_chars
+
+    def extract_pieces(self, text: str, doc_id: str = "", published: object = None, *,
+                       kinds: Iterable[str] | None = None,
+                       default_published: object = None) -> Iterator[Document]:
+        """``extract_document`` for a text of any length, in bounded memory: one ``Document``
+        per piece of at most ``piece_chars`` characters, each with the whole document's metadata
+        and the facts and numbered lists of its piece, offsets into the whole ``text``.
+
+        A text that fits in one piece gives one ``Document``, the same as ``extract_document``.
+        A longer one is cut at paragraph boundaries (a line break); a paragraph longer than a
+        piece is cut after a sentence end, else after a clause break, never inside a figure or
+        a date span. The publication date, title, source and author are read from the head and
+        the tail of the whole text first, and every piece resolves its dates against that date.
+        Subjects, qualifiers and date spans stop at line breaks, so the facts equal those of a
+        whole run (tests/test_big_inputs.py cuts every seed at every paragraph). The list stage
+        runs per piece, and a list with items near a cut is read again over the lines around
+        it, so a list is divided only where a cut falls into a gap of more than
+        ``_LIST_PROBE`` characters between two of its items. Whether a synonym spinner went over
+        the text (which folds more words back) is judged on the head and tail, or per piece
+        when they show no sign of it.
+        """
+        _check_text(text)
+        if not isinstance(doc_id, str):
+            raise TypeError(f"doc_id must be str, not {type(doc_id).__name__}")
+        if len(text) <= self._piece_chars:
+            yield self.extract_document(text, doc_id, published, kinds=kinds,
+                                        default_published=default_published)
+            return
+        yield from self._pieces(text, doc_id, published, kinds, default_published,
+                                _cuts(text, self._piece_chars))
+
+    def _pieces(self, text: str, doc_id: str, published: object, kinds: Iterable[str] | None,
+                default_published: object, cuts: Iterable[tuple[int, int]]) -> Iterator[Document]:
+        ks = self._kinds if kinds is None else _kinds(kinds)
+        forced = parse_published(published) if published is not None else None
+        fallback = parse_published(default_published) if default_published is not None else None
+        meta, sample = self._whole_metadata(text)
+        # whether a synonym spinner went over the text, and its script, judged over the head and
+        # tail (the whole text when it is short): each piece alone might judge otherwise
+        spun = True if sample.spun else None
+        if forced is not None:
+            meta["published"] = forced
+            meta["published_evidence"] = None
+        elif fallback is not None and meta.get("published") is None:
+            meta["published"] = fallback
+            meta["published_evidence"] = None
+        lists = 0
+        carry: list[Fact] = []  # the counts just before the piece: a list's announcing count
+        for a, b in cuts:
+            facts, enums = self._piece(text[a:b], ks, meta.get("published"), a, 0, spun,
+                                       sample.traditional)
+            if b < len(text):
+                enums = self._lists_across(text, a, b, carry + facts, enums, spun, sample.traditional)
+            carry = [f for f in carry + facts if f.kind == "count" and f.end >= b - 4 * _LIST_PROBE]
+            enums = [_shift_list(e, 0, lists) for e in enums] if lists else enums
+            lists += len(enums)
+            yield cast(Document, _MAKE_DOCUMENT(dict(meta, doc=doc_id, facts=facts, enumerations=enums)))
+
+    def _lists_across(self, text: str, a: int, b: int, facts: list[Fact], enums: list[Enumeration],
+                      spun: bool | None, traditional: bool) -> list[Enumeration]:
+        """The lists of the piece ``[a, b)``; those near the cut (an item within
+        ``_LIST_PROBE`` characters of it, or items on both sides of it that close) read again
+        over the lines from just before the first of them to ``_LIST_REACH`` characters past the
+        cut, so that the cut does not divide them (ids numbered from 1 in the piece). ``facts``:
+        the counts that may announce a list (this piece's and the one before's)."""
+        c = self._c
+        starts = [e.items[0].marker_start for e in enums if e.items[-1].marker_start >= b - _LIST_PROBE]
+        # a list whose first items lie just before the cut and the rest after it: found only
+        # across the cut (the lines around it, read on their own)
+        p0 = text.rfind("\n", a, max(a, b - _LIST_PROBE)) + 1 or a
+        nl = text.find("\n", min(len(text), b + _LIST_PROBE))
+        probe = text[p0:len(text) if nl < 0 else nl + 1]
+        starts += [p0 + e.items[0].marker_start
+                   for e in (_shift_list(x, 0, 0) for x in find_enumerations(c.normalizer(probe, spun), [], c.lists))
+                   if p0 + e.items[0].marker_start < b <= p0 + e.items[-1].marker_start]
+        if not starts:
+            return enums
+        first = min(starts)
+        # from the lines before the list (its announcing count, maybe in the piece before)
+        r0 = text.rfind("\n", 0, max(0, first - _LIST_PROBE)) + 1
+        nl = text.find("\n", min(len(text), b + _LIST_REACH))
+        r1 = len(text) if nl < 0 else nl + 1
+        norm = c.normalizer(text[r0:r1], spun)
+        if traditional and norm.replaced and not norm.traditional:
+            norm = dataclasses.replace(norm, traditional=True)
+        counts = [_Shifted(f, r0) for f in facts if f.kind == "count" and f.start >= r0]
+        again = [e for e in (_shift_list(x, r0, 0) for x in find_enumerations(norm, counts, c.lists))
+                 if a <= e.items[0].marker_start < b]
+        before = {e.items[0].marker_start: e for e in enums}
+        merged = sorted([("piece", e) for e in enums if e.items[0].marker_start < max(a, r0)]
+                        + [("again", e) for e in again], key=lambda x: x[1].items[0].marker_start)
+        ids = {(src, e.id): f"enum-{i}" for i, (src, e) in enumerate(merged, 1)}
+        for e in again:  # a list read again keeps the place of the one it replaces
+            old = before.get(e.items[0].marker_start)
+            if old is not None:
+                ids[("piece", old.id)] = ids[("again", e.id)]
+        out = []
+        for src, e in merged:
+            update: dict[str, Any] = {"id": ids[(src, e.id)],
+                                      "parent": ids.get((src, e.parent)) if e.parent else None}
+            old = before.get(e.items[0].marker_start) if src == "again" else None
+            if old is not None:
+                # what lies before the region: the list that holds this one, its announcing count
+                if update["parent"] is None and old.parent is not None:
+                    update["parent"] = ids.get(("piece", old.parent))
+                if e.announced is None and old.announced is not None:
+                    update.update(announced=old.announced, announced_start=old.announced_start,
+                                  announced_end=old.announced_end, announced_text=old.announced_text,
+                                  agrees=old.announced == len(e.items))
+            out.append(e.model_copy(update=update))
+        return out
+
+    def _piece(self, piece: str, kinds: frozenset[str] | None, published: str | None, base: int,
+               lists: int, spun: bool | None, traditional: bool) -> tuple[list[Fact], list[Enumeration]]:
+        """The facts and lists of one piece starting at ``base``, offsets into the whole text;
+        its lists numbered on from ``lists``."""
+        c = self._c
+        if not piece:
+            return [], []
+        norm = c.normalizer(piece, spun)
+        if traditional and norm.replaced and not norm.traditional:
+            norm = dataclasses.replace(norm, traditional=True)  # a spun word's plain form in its script
+        chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
+        facts, _ = self._facts(piece, kinds, published, norm, chrome, base)
+        local = [_Shifted(f, base) for f in facts if f.kind == "count"]
+        enums = find_enumerations(norm, local, c.lists)
+        return facts, [_shift_list(e, base, lists) for e in enums] if enums else []
+
+    def _whole_metadata(self, text: str) -> tuple[dict[str, Any], Normalized]:
+        """Metadata of a long text, read from its head and tail joined (the finders look no
+        further into a text than ``_META_WINDOW`` characters from either end), with the
+        evidence's offsets into the whole text."""
+        c = self._c
+        n = len(text)
+        if n <= 2 * _META_WINDOW:
+            sample, joint, shift = text, n, 0
+        else:
+            head_end = text.rfind("\n", 0, _META_WINDOW) + 1 or _META_WINDOW
+            tail_start = text.find("\n", n - _META_WINDOW) + 1 or n - _META_WINDOW
+            sample = text[:head_end] + text[tail_start:]
+            joint, shift = head_end, tail_start - head_end
+        norm = c.normalizer(sample)
+        chrome = {r.id: scan_full(r, norm.text) for r in c.chrome}
+        masks = [(x.start, x.end) for found in chrome.values() for x in found]
+        meta = find_metadata(sample, norm, c.time, masks).document_fields()
+        ev = meta.get("published_evidence")
+        if ev is not None and shift and ev.start >= joint:
+            meta["published_evidence"] = ev.model_copy(update={"start": ev.start + shift,
+                                                               "end": ev.end + shift})
+        return meta, norm
+
     # -- many documents ---------------------------------------------------------------------
 
-    def pipe(self, documents: Iterable[str | Source], *, jobs: int = 1) -> Iterator[Document | Failure]:
+    def pipe(self, documents: Iterable[str | Source], *, jobs: int = 1,
+             pieces: bool = False) -> Iterator[Document | Failure]:
         """``Document``s in input order, extracted in ``jobs`` worker processes (1: here).
 
         A plain string is a document with id ``"<n>"`` (its position). A document that fails
         (unreadable source, an exception, a worker that dies) is a ``Failure`` in its place;
         the others are never lost. At most ``2 × jobs`` chunks are in flight, so memory stays
-        bounded however long the input is.
+        bounded however long the input is. A text longer than ``piece_chars`` is extracted in
+        pieces (``extract_pieces``): with ``pieces`` each piece comes as its own ``Document``
+        (same id and metadata, that piece's facts) as soon as it is done, so memory stays
+        bounded however long one text is; without, its pieces are joined into one.
         """
-        return (result for _, result in self.map(documents, as_document, jobs=jobs))
+        piece_render: Callable[[Document, int], Document] | None = _piece_as_document if pieces else None
+        return (result for _, result in self.map(documents, as_document, jobs=jobs, render_piece=piece_render))
 
     def map(self, documents: Iterable[str | Source], render: Callable[[Document], T], *,
-            jobs: int = 1) -> Iterator[tuple[Source, T | Failure]]:
+            jobs: int = 1, render_piece: Callable[[Document, int], T] | None = None
+            ) -> Iterator[tuple[Source, T | Failure]]:
         """Like ``pipe``, with ``render`` (a module-level function, so workers can import it)
         applied to each document in the worker: ``(source, render(document))`` or
-        ``(source, Failure)``. The CLI renders JSON lines in the workers this way."""
+        ``(source, Failure)``. The CLI renders JSON lines in the workers this way.
+
+        ``render_piece`` (module-level too): a text longer than ``piece_chars`` is then
+        extracted piece by piece, giving ``(source, render_piece(piece, index))`` for each piece
+        (``index`` from 0), each rendered as soon as it is done, so only one piece's facts are
+        ever held; a failure after some pieces is a ``Failure`` after them. With ``jobs`` a text
+        of more than ten pieces is extracted in this process, in its place (it is never sent
+        to a worker whole), a shorter one in a worker. Without ``render_piece`` such a text's
+        pieces are joined into one document for ``render``.
+        """
         if not isinstance(jobs, int) or jobs < 1:
             raise ValueError(f"jobs must be a whole number ≥ 1, not {jobs!r}")
         sources = (_source(d, i) for i, d in enumerate(documents))
         if jobs == 1:
-            return ((s, _run(self, s, render)) for s in sources)
-        return _parallel(self, sources, render, jobs)
+            return _serial(self, sources, render, render_piece)
+        return _parallel(self, sources, render, jobs, render_piece)
+
+    def _is_big(self, src: Source) -> bool:
+        return src.error is None and src.text is not None and len(src.text) > self._piece_chars
 
     # -- the stages -------------------------------------------------------------------------
 
     def _facts(self, text: str, kinds: frozenset[str] | None, published: str | None,
-               norm: Normalized | None, found: dict[str, list[Candidate]] | None
+               norm: Normalized | None, found: dict[str, list[Candidate]] | None, base: int = 0
                ) -> tuple[list[Fact], Normalized | None]:
         if not text:
             return [], None
@@ -267,7 +475,9 @@ class Extractor:
         if norm is None:
             norm = c.normalizer(text)
         drafts = self._drafts(norm, published, found)
-        facts = [_to_fact(d, norm, s) for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
+        facts = [_to_fact(d, norm, s, base)
+                 for d, s in zip(drafts, assign_subjects(drafts, norm.text, c.subjects))]
+        facts = attach_context(c.context_data, norm, facts, published, base=base)
         if kinds is not None:
             facts = [f for f in facts if f.kind in kinds]
         return facts, norm
@@ -278,6 +488,10 @@ class Extractor:
         text = norm.text
         drafts: list[Draft] = []
         vetoes: list[tuple[int, int]] = []
+        # the region the document reports from: its bare 元 (TWD in Taipei) and bare years
+        # (113年 = 2024 in Taiwan)
+        region = document_region(text, c.region)
+        taiwanese = region == "TW"
         # every kind competes for the text (a duration 3个多月 must still beat a count 3个 when
         # only counts are asked for); the kinds filter applies to the result
         for cand in find_candidates(c.plan, text, timeout=self._timeout, found=found):
@@ -285,7 +499,7 @@ class Extractor:
                 vetoes.append((cand.start, cand.end))
                 continue
             if cand.kind in ("date", "duration"):
-                d = build_time(c.time, cand, text, published)
+                d = build_time(c.time, cand, text, published, taiwanese=taiwanese)
             elif cand.kind == "enum":
                 continue
             else:
@@ -298,19 +512,20 @@ class Extractor:
                 drafts.append(d)
         chosen = join_date_spans(select(drafts, vetoes), text)
         apply_context(chosen, text, c.context)
-        localize_currency(chosen, document_region(text, c.region), c.region)  # 元 in Taipei: TWD
+        localize_currency(chosen, region, c.region)  # 元 in Taipei: TWD
         # a bare 一 + classifier is the indefinite article (一个重要…), unless a qualifier makes
         # it a real quantity (至少一个节日)
         return [d for d in chosen if not (d.weak_number and d.qualifier == "exact")]
 
 
-def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: float) -> Extractor:
-    return Extractor(packs, kinds=kinds, match_timeout=timeout)
+def _rebuild(packs: tuple[str, ...], kinds: frozenset[str] | None, timeout: float,
+             piece_chars: int = 0) -> Extractor:
+    return Extractor(packs, kinds=kinds, match_timeout=timeout, piece_chars=piece_chars or PIECE_CHARS)
 
 
-def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, ...] | None) -> Fact:
+def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, ...] | None, base: int = 0) -> Fact:
     start, end = norm.to_raw(d.start, d.end)
-    common: dict[str, Any] = dict(start=start, end=end, text=norm.raw[start:end],
+    common: dict[str, Any] = dict(start=start + base, end=end + base, text=norm.raw[start:end],
                                   qualifier=d.qualifier, rule=d.rule)
     if d.kind in NUMERIC_KINDS:
         if sub:
@@ -327,6 +542,77 @@ def _to_fact(d: Draft, norm: Normalized, sub: tuple[int, ...] | None) -> Fact:
     # the fields are built here, typed as the model declares them: skip re-validation
     # (tests/test_api.py validates every fact of the seeds against the models)
     return cast(Fact, _MAKE[d.kind](common))
+
+
+# ---------------------------------------------------------------------------- pieces
+
+def _cuts(text: str, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of the pieces of ``text``, each at most ``size`` characters: cut after
+    the last line break within ``size``; a paragraph longer than that after its last sentence
+    end within it, else its last clause break, else its last character that is not part of
+    a figure (a text of nothing but digits is cut at ``size``)."""
+    n = len(text)
+    a = 0
+    while a < n:
+        if n - a <= size:
+            yield a, n
+            return
+        limit = a + size
+        b = text.rfind("\n", a, limit) + 1
+        if b <= a:
+            b = _cut_in_paragraph(text, a, limit)
+        yield a, b
+        a = b
+
+
+def _cut_in_paragraph(text: str, a: int, limit: int) -> int:
+    """The last place in ``(a, limit]`` to cut a paragraph: after a sentence end, else after a
+    clause break, else between two characters no figure is made of; else ``limit``."""
+    lo = max(a, limit - _CUT_REACH)
+    for ends in (_SENTENCE_ENDS, _CLAUSE_ENDS, None):
+        for b in range(limit, lo, -1):
+            before, after = text[b - 1], text[b]
+            if ends is not None and before not in ends:
+                continue
+            if ends is None:
+                if before in _FIGURE_CHARS or before.isascii() or before in "（）()" or after in "%％.)）":
+                    continue  # not inside a figure, a date or a gloss (萬(wàn))
+            elif before in "，," and after.isdigit() and text[b - 2].isdigit():
+                continue  # a thousands separator: 82，225.00
+            return b
+    return limit
+
+
+@dataclass(frozen=True, slots=True)
+class _Shifted:
+    """A count fact seen with piece-local offsets (what ``find_enumerations`` reads)."""
+
+    kind: str
+    unit: str
+    value: Any
+    start: int
+    end: int
+    text: str
+
+    def __init__(self, f: Fact, base: int) -> None:
+        for k, v in (("kind", f.kind), ("unit", getattr(f, "unit", "")), ("value", f.value),
+                     ("start", f.start - base), ("end", f.end - base), ("text", f.text)):
+            object.__setattr__(self, k, v)
+
+
+def _shift_list(e: Enumeration, base: int, lists: int) -> Enumeration:
+    """A list found in a piece: offsets into the whole text, numbered after the ``lists``
+    found in the pieces before."""
+    def renum(ident: str | None) -> str | None:
+        return None if ident is None else f"enum-{int(ident.rsplit('-', 1)[1]) + lists}"
+
+    items = [it.model_copy(update={k: getattr(it, k) + base for k in
+                                   ("marker_start", "marker_end", "title_start", "title_end")})
+             for it in e.items]
+    update: dict[str, Any] = {"id": renum(e.id), "parent": renum(e.parent), "items": items}
+    if e.announced_start is not None and e.announced_end is not None:
+        update.update(announced_start=e.announced_start + base, announced_end=e.announced_end + base)
+    return e.model_copy(update=update)
 
 
 # ------------------------------------------------------------------------ running documents
@@ -349,10 +635,51 @@ def _run(ex: Extractor, src: Source, render: Callable[[Document], T]) -> T | Fai
     if src.error is not None or src.text is None:
         return Failure(src, src.error or "no text")
     try:
+        if len(src.text) > ex.piece_chars:  # the pieces of a long text, joined
+            return render(_joined(list(ex.extract_pieces(src.text, src.doc, src.published,
+                                                         default_published=src.default_published))))
         return render(ex.extract_document(src.text, doc_id=src.doc, published=src.published,
                                           default_published=src.default_published))
     except Exception as exc:  # one bad document must not stop the others
         return Failure(src, _error_text(exc))
+
+
+def _joined(docs: list[Document]) -> Document:
+    return docs[0].model_copy(update={"facts": [f for d in docs for f in d.facts],
+                                      "enumerations": [e for d in docs for e in d.enumerations]})
+
+
+def _piece_as_document(doc: Document, index: int) -> Document:
+    """``pipe(pieces=True)``'s render of a piece: the piece's document itself."""
+    return doc
+
+
+def _stream(ex: Extractor, src: Source, render_piece: Callable[[Document, int], T]
+            ) -> Iterator[tuple[Source, T | Failure]]:
+    """The pieces of one long text, each rendered as soon as it is extracted."""
+    assert src.text is not None
+    pieces = ex.extract_pieces(src.text, src.doc, src.published, default_published=src.default_published)
+    i = 0
+    while True:
+        try:
+            doc = next(pieces, None)
+            if doc is None:
+                return
+            out: T | Failure = render_piece(doc, i)
+        except Exception as exc:  # the pieces already written stay; the rest fails
+            yield src, Failure(src, _error_text(exc))
+            return
+        yield src, out
+        i += 1
+
+
+def _serial(ex: Extractor, sources: Iterable[Source], render: Callable[[Document], T],
+            render_piece: Callable[[Document, int], T] | None) -> Iterator[tuple[Source, T | Failure]]:
+    for src in sources:
+        if render_piece is not None and ex._is_big(src):
+            yield from _stream(ex, src, render_piece)
+        else:
+            yield src, _run(ex, src, render)
 
 
 #: The worker process's own Extractor, built once from the parent's options.
@@ -365,6 +692,11 @@ def _worker_init(ex: Extractor) -> None:
     global _WORKER
     _WORKER = ex
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # SIGTERM ends a worker (a handler inherited from the parent, such as the output file's
+    # clean-up, would turn it into an exception the pool catches, and the worker would live on)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     _die_with_parent()
 
 
@@ -387,16 +719,44 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _run_chunk(chunk: list[Source], render: Callable[[Document], T]) -> list[T | Failure]:
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """A worker's result for a text extracted in pieces: each piece rendered, and the failure
+    that stopped it, if one did."""
+
+    parts: list[Any]
+    failure: Failure | None = None
+
+
+def _run_chunk(chunk: list[Source], render: Callable[[Document], T],
+               render_piece: Callable[[Document, int], T] | None = None) -> list[T | Failure | _Parts]:
     assert _WORKER is not None
-    return [_run(_WORKER, s, render) for s in chunk]
+    ex = _WORKER
+    out: list[T | Failure | _Parts] = []
+    for s in chunk:
+        if render_piece is not None and ex._is_big(s):
+            # rendered piece by piece: the worker holds one piece's facts at a time
+            parts = list(_stream(ex, s, render_piece))
+            fail = parts[-1][1] if parts and isinstance(parts[-1][1], Failure) else None
+            out.append(_Parts([p for _, p in (parts[:-1] if fail else parts)], fail))
+        else:
+            out.append(_run(ex, s, render))
+    return out
 
 
-def _chunks(sources: Iterable[Source], docs: int = 32, chars: int = 1 << 20) -> Iterator[list[Source]]:
-    """Sources grouped for the workers: a few big documents or many small ones per chunk."""
+def _chunks(sources: Iterable[Source], docs: int = 32, chars: int = 1 << 20,
+            alone: Callable[[Source], bool] | None = None) -> Iterator[list[Source]]:
+    """Sources grouped for the workers: a few big documents or many small ones per chunk; a
+    source ``alone`` says is a chunk of its own."""
     chunk: list[Source] = []
     size = 0
     for src in sources:
+        if alone is not None and alone(src):
+            if chunk:
+                yield chunk
+                chunk, size = [], 0
+            yield [src]
+            continue
         chunk.append(src)
         size += len(src.text or "")
         if len(chunk) >= docs or size >= chars:
@@ -419,8 +779,9 @@ class _Pool:
 
         return ProcessPoolExecutor(self.jobs, initializer=_worker_init, initargs=(self.extractor,))
 
-    def submit(self, chunk: list[Source], render: Callable[[Document], Any]) -> Any:
-        return self.ex.submit(_run_chunk, chunk, render)
+    def submit(self, chunk: list[Source], render: Callable[[Document], Any],
+               render_piece: Callable[[Document, int], Any] | None = None) -> Any:
+        return self.ex.submit(_run_chunk, chunk, render, render_piece)
 
     def restart(self) -> None:
         self.ex.shutdown(wait=False, cancel_futures=True)
@@ -432,14 +793,20 @@ class _Pool:
 
 
 def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Document], T],
-              jobs: int) -> Iterator[tuple[Source, T | Failure]]:
+              jobs: int, render_piece: Callable[[Document, int], T] | None = None
+              ) -> Iterator[tuple[Source, T | Failure]]:
     """Results in input order from ``jobs`` worker processes, at most ``2 * jobs`` chunks
-    in flight, so memory stays bounded however many inputs there are."""
+    in flight, so memory stays bounded however many inputs there are. With ``render_piece`` a
+    long text is streamed piece by piece here, in its place (never sent to a worker whole)."""
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _Pool(ex, jobs)
     pending: deque[tuple[list[Source], Any]] = deque()
-    chunks = _chunks(sources)
+    # a text too long to send to a worker is streamed here, in its place; a long one that can
+    # go is rendered there piece by piece
+    big = (lambda s: ex._is_big(s) and len(s.text or "") > _LOCAL_PIECES * ex.piece_chars
+           ) if render_piece is not None else None
+    chunks = _chunks(sources, alone=big)
     done = finished = False
     try:
         while True:
@@ -448,12 +815,17 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
                 if chunk is None:
                     done = True
                     break
-                pending.append((chunk, pool.submit(chunk, render)))
+                here = big is not None and len(chunk) == 1 and big(chunk[0])
+                pending.append((chunk, None if here else pool.submit(chunk, render, render_piece)))
             if not pending:
                 finished = True
                 return
             chunk, fut = pending.popleft()
-            results: list[T | Failure]
+            if fut is None:
+                assert render_piece is not None
+                yield from _stream(ex, chunk[0], render_piece)
+                continue
+            results: list[Any]
             try:
                 results = fut.result()
             except BrokenProcessPool:
@@ -463,12 +835,19 @@ def _parallel(ex: Extractor, sources: Iterable[Source], render: Callable[[Docume
                 results = []
                 for src in chunk:
                     try:
-                        results.extend(pool.submit([src], render).result())
+                        results.extend(pool.submit([src], render, render_piece).result())
                     except BrokenProcessPool:
                         results.append(Failure(src, "worker process died while extracting"))
                         pool.restart()
-                pending = deque((c, pool.submit(c, render)) for c, _ in pending)
-            yield from zip(chunk, results)
+                pending = deque((c, None if f is None else pool.submit(c, render, render_piece))
+                                for c, f in pending)
+            for src, res in zip(chunk, results):
+                if isinstance(res, _Parts):
+                    yield from ((src, part) for part in res.parts)
+                    if res.failure is not None:
+                        yield src, res.failure
+                else:
+                    yield src, res
     finally:
         pool.close(cancel=not finished)
 

@@ -16,6 +16,44 @@ Qualifier = Literal["exact", "approx", "at_least", "at_most", "range"]
 PlainDecimal = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_used="json")]
 
 
+class When(BaseModel):
+    """The time a figure is reported for, read from a date expression of the text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    value: str
+    """ISO 8601, written as the ``value`` of a ``Date`` fact (``2023``, ``2023-11-21/2023-11-30``,
+    ``--01-19`` when the year is unknown)."""
+    start: int
+    """Start offset (inclusive) of the date expression in the raw input text."""
+    end: int
+    """End offset (exclusive) of the date expression in the raw input text."""
+    as_of: bool = False
+    """True for an as-of time (``截至2023年11月底``)."""
+    rule: str
+    """Id of the reading rule that chose it (``context.when-clause``, ``context.when-sentence``,
+    ``context.when-paragraph-head``, ``context.when-title``)."""
+
+
+class Place(BaseModel):
+    """The administrative area a figure is about."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    name: str
+    """Full official name in Simplified script with its level suffix (``四川省``, ``广元市``,
+    ``七里河区``), or ``全国`` for a nationwide figure."""
+    level: Literal["country", "province", "prefecture", "county"]
+    """Level of the area."""
+    code: str | None = None
+    """Six-digit administrative division code (GB/T 2260, ``510800``); None for ``全国``."""
+    start: int
+    """Start offset (inclusive) in the raw input text of the mention it was read from (``四川``,
+    ``全省``, ``廣元市總工會``)."""
+    end: int
+    """End offset (exclusive) of that mention in the raw input text."""
+    rule: str = ""
+    """Id of the reading rule that chose it (``context.where-clause`` … ``context.where-document``)."""
+
+
 class _FactBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
@@ -42,6 +80,10 @@ class _Numeric(_FactBase):
     """Lower bound of a range, when the text gives one."""
     high: PlainDecimal | None = None
     """Upper bound of a range, when the text gives one."""
+    when: When | None = None
+    """When the figure holds: the date expression that governs it; None when the text states none."""
+    where: Place | None = None
+    """Where the figure holds: the area it is about; None when the document names no place."""
 
 
 class Money(_Numeric):
@@ -115,6 +157,10 @@ class Duration(_FactBase):
     """Lower bound of a range of lengths (三至五年 → 3), in ``time_unit``s."""
     high: PlainDecimal | None = None
     """Upper bound of a range of lengths (三至五年 → 5), in ``time_unit``s."""
+    when: When | None = None
+    """When the figure holds: the date expression that governs it; None when the text states none."""
+    where: Place | None = None
+    """Where the figure holds: the area it is about; None when the document names no place."""
 
 
 Fact = Annotated[Money | Count | Percent | Measure | Date | Duration, Field(discriminator="kind")]

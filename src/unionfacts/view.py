@@ -252,12 +252,23 @@ def _details(fact: Any) -> list[tuple[str, str]]:
     rows.append(("qualifier", fact.qualifier))
     if fact.subject:
         rows.append(("subject", fact.subject))
-    for name in ("when", "where"):  # coming to the fact models
+    for name in ("when", "where"):
         extra = getattr(fact, name, None)
         if extra:
-            rows.append((name, str(extra)))
+            rows.append((name, _context(extra)))
     rows.append(("rule", fact.rule))
     return rows
+
+
+def _context(x: Any) -> str:
+    """A fact's ``when`` (its value; 截至 marked) or ``where`` (its name and code) as shown."""
+    if not x:
+        return ""
+    if getattr(x, "name", None):
+        code = getattr(x, "code", None)
+        return f"{x.name} ({code})" if code else str(x.name)
+    value = str(getattr(x, "value", x))
+    return f"as of {value}" if getattr(x, "as_of", False) else value
 
 
 def _tip(fact: Any) -> str:
@@ -407,7 +418,7 @@ def _render_table(d: _Doc, out: list[str]) -> None:
                    f'<td class="q-{f.qualifier}">{f.qualifier}</td>'
                    f'<td>{_text(f.subject)}</td><td class="r">{_text(f.rule).replace(".", ".<wbr>")}</td>')
         for n in extra:
-            out.append(f"<td>{_text(str(getattr(f, n, None) or ''))}</td>")
+            out.append(f"<td>{_text(_context(getattr(f, n, None)))}</td>")
         out.append(f"<td>{f.start}</td></tr>")
     if doc.facts:
         out.append("</tbody></table></div>")

@@ -35,6 +35,8 @@ def _json_value(v: object) -> object:
         return plain(v)
     if isinstance(v, tuple):
         return list(v)
+    if isinstance(v, BaseModel):  # a fact's when / where: an object of plain fields
+        return v.__dict__.copy()
     return v
 
 
@@ -128,6 +130,20 @@ def render_jsonl(doc: Document, items: bool = True) -> str:
     return _escape_breaks(head + "\n" + "".join(line + "\n" for line in jsonl_lines(doc, items)))
 
 
+def render_jsonl_piece(doc: Document, index: int, items: bool = True) -> str:
+    """One piece of a long text extracted in pieces (``Extractor.map(render_piece=…)``): the
+    first piece opens with the document record, whose ``facts`` and ``measure_items`` are null
+    (not known until the last piece is done), then each piece's facts and list items, offsets
+    into the whole text. The same lines as ``render_jsonl`` writes for the document, but for
+    the counts, the order of the list items (after the facts of their piece) and lists that a
+    cut divides."""
+    body = "".join(line + "\n" for line in jsonl_lines(doc, items))
+    if index:
+        return _escape_breaks(body)
+    head = _ENCODER.encode(dict(document_record(doc), facts=None, measure_items=None))
+    return _escape_breaks(head + "\n" + body)
+
+
 def render_json(doc: Document) -> str:
     """A document as one JSON object (no trailing newline)."""
     return _escape_breaks(doc.model_dump_json())
@@ -212,11 +228,12 @@ class DocumentRecord(BaseModel):
     """The publishing source named in the text (来源).."""
     author: str | None
     """The author or reporter named in the text."""
-    facts: int
-    """How many fact lines follow for this document."""
-    measure_items: int
+    facts: int | None
+    """How many fact lines follow for this document; null for a text so long that it is
+    extracted in pieces, whose facts are written as each piece is done."""
+    measure_items: int | None
     """How many numbered-list items the document has (their lines follow unless ``--kinds``
-    leaves them out)."""
+    leaves them out); null for a text extracted in pieces."""
     format: Literal["html"] | None = None
     """``html`` for a web page read for its main text."""
     text: str | None = None
@@ -259,12 +276,26 @@ def record_schema() -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- the output file
 
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived while an ``AtomicWriter`` held a temp file: raised in the main
+    thread so that the writer's owner aborts it (the temp file is removed); exits 128 + signal."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(128 + signum)
+
+
+_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
 class AtomicWriter:
     """Write to a temp file beside the target, rename on success; stdout when no target.
 
     Only a regular file or a new path gets the temp file and rename: a device, a FIFO or a
     symbolic link is written through (opened and written in place), never replaced. Raises
-    ``OSError`` at construction when the target's folder cannot take a file.
+    ``OSError`` at construction when the target's folder cannot take a file. While the temp
+    file exists, SIGTERM and SIGHUP (when their handlers were the defaults, in the main thread)
+    raise ``Terminated``, so the caller's ``abort`` removes it: no temp file is left behind.
     """
 
     def __init__(self, target: str | None) -> None:
@@ -289,8 +320,30 @@ class AtomicWriter:
             self.fh = open(target, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
             return
         d = os.path.dirname(os.path.abspath(target))
+        self._handlers = self._trap()
         fd, self._tmp = tempfile.mkstemp(prefix=".unionfacts-", suffix=".tmp", dir=d)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    @staticmethod
+    def _trap() -> dict[int, Any]:
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        old: dict[int, Any] = {}
+        for name in _SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+                old[sig] = signal.signal(sig, _terminate)
+        return old
+
+    def _untrap(self) -> None:
+        import signal
+
+        handlers, self._handlers = getattr(self, "_handlers", {}), {}
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
     def write(self, s: str) -> None:
         if s:
@@ -313,6 +366,7 @@ class AtomicWriter:
             os.chmod(self._tmp, mode)
             os.replace(self._tmp, self.target)
             self._tmp = None
+            self._untrap()
         elif self._stdout:
             self.fh.flush()
         else:
@@ -332,3 +386,4 @@ class AtomicWriter:
             except OSError:
                 pass
             self._tmp = None
+        self._untrap()

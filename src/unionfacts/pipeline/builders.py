@@ -15,13 +15,14 @@ A rule's ``fields`` set constants (``unit: 人`` for ``30万职工``) or switch 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import regex
 
 from unionfacts.pipeline.candidates import Candidate
-from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, parse_scaled, scale_value, tidy
+from unionfacts.pipeline.numbers import (EXACT, QUOTIENT, ambiguous_cn, parse_number, parse_scaled,
+                                         scale_value, tidy)
 from unionfacts.rules.packs import PatternSet, require_lexicons
 
 require_lexicons(__name__, ("currency", "currency_symbol", "measure_unit", "measure_symbol"))
@@ -121,7 +122,7 @@ def _percent_value(value: Decimal, g: dict[str, str], fields: dict[str, str]) ->
         den = _DENOMINATOR.get(g.get("den", ""))
         if not den:
             return None
-        value = value * 100 / den
+        value = QUOTIENT.divide(value * 100, Decimal(den))
     if fields.get("zhe"):  # 九折 = 90%, 七五折 = 75%, 八点五折 = 85%, 半折 = 50%
         if g.get("num") == "半":
             return Decimal(50)
@@ -142,6 +143,13 @@ def _percent_value(value: Decimal, g: dict[str, str], fields: dict[str, str]) ->
 
 
 def build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
+    """The value of a numeric candidate, computed exactly whatever the caller's decimal
+    context (``numbers.EXACT``)."""
+    with localcontext(EXACT):
+        return _build_numeric(c, pset)
+
+
+def _build_numeric(c: Candidate, pset: PatternSet) -> Draft | None:
     g = c.groups
     kind = c.kind
     rule = c.rule

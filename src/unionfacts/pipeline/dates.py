@@ -5,7 +5,9 @@ Date groups a rule may capture: ``y m d hh mi`` (a point), ``y2 m2 d2`` (the end
 ``q`` (a quarter), ``qn`` (the first *n* quarters, 前三季度), ``qfirst`` (首季度), ``qthis``
 (本季度), ``qrel`` (上季度/下季度), ``qpart`` (初/末 of a quarter), ``mn`` (the first *n* months,
 前三个月), ``rel`` (今年/去年/明年…), ``relm`` (上月/本月/下月), ``relday`` (昨天/明天…),
-``dec``/``cent`` (decades and centuries: 90年代, 18世纪). Duration groups: ``num``,
+``dec``/``cent`` (decades and centuries: 90年代, 18世纪), ``occ`` (a day named by an occasion:
+2026年元旦), ``roc`` (a bare Republic-of-China year, 113年: a year only in a Taiwanese text; a
+``y`` that opens with 民国 is one anywhere), ``ss`` (seconds of a time). Duration groups: ``num``,
 ``inner``/``inner2`` (多/余), ``half`` (半), ``unit``, ``lead`` (为期, 历时: a lone 一 after it is
 a real number), ``num2`` (the upper end of a range: 三至五年).
 
@@ -29,10 +31,13 @@ from unionfacts.pipeline.numbers import ambiguous_cn, parse_number, plain
 from unionfacts.pipeline.timebase import (
     TimeRules,
     future_marked,
+    is_clock,
     is_deadline,
     last_day,
     pub_date,
+    referred_year,
     resolve_year,
+    roc_year,
     valid,
 )
 
@@ -64,12 +69,15 @@ def _interval(y: int, m1: int, d1: int, y2: int, m2: int, d2: int | None) -> tup
     return f"{a}/{b}", a, b
 
 
-def build_time(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
+def build_time(rules: TimeRules, c: Candidate, text: str, published: str | None, *,
+               taiwanese: bool = False) -> Draft | None:
     """The draft of a date or duration candidate; ``None`` when it is none, a ``veto`` draft
-    when its span must not yield a shorter fact either (2019年2月29日)."""
+    when its span must not yield a shorter fact either (2019年2月29日). ``taiwanese``: the
+    document reports from Taiwan (``pipeline.region``), where a bare 113年 is a
+    Republic-of-China year."""
     if c.kind == "duration":
         return _duration(rules, c)
-    return _date(rules, c, text, published)
+    return _date(rules, c, text, published, taiwanese)
 
 
 # ---------------------------------------------------------------- durations
@@ -118,6 +126,7 @@ class _Where(NamedTuple):
     text: str
     pub: dt.date | None
     rules: TimeRules
+    taiwanese: bool
 
 
 @dataclass(slots=True)  # a working record: the steps of _placed fill it in, one after another
@@ -142,10 +151,13 @@ class _Value(NamedTuple):
     resolved: bool = True
 
 
-def _date(rules: TimeRules, c: Candidate, text: str, published: str | None) -> Draft | None:
+def _date(rules: TimeRules, c: Candidate, text: str, published: str | None,
+          taiwanese: bool) -> Draft | None:
     """Relative days and decades stand apart; every other date is placed, then shaped."""
     g = c.groups
-    at = _Where(c, text, pub_date(published), rules)
+    at = _Where(c, text, pub_date(published), rules, taiwanese)
+    if is_clock(rules, text, c.start, c.end):
+        return _veto(c)  # a page clock (今天是2024年3月5日 星期二): no date, and no part of it
     if g.get("relday"):
         return _relative_day(at)
     if g.get("dec") or g.get("cent"):
@@ -168,7 +180,7 @@ def _finish(p: _Parts, v: _Value, at: _Where) -> Draft:
         extra["as_of"] = True
     d = Draft("date", c.start, c.end, v.value, "", c.rule.id, c.rule.priority, c.rule.order)
     d.extra = extra
-    d.notes["year_given"] = p.g.get("y") is not None or p.g.get("rel") is not None or p.g.get("relm") is not None
+    d.notes["year_given"] = p.g.get("y") is not None or p.g.get("roc") is not None or p.g.get("rel") is not None or p.g.get("relm") is not None
     return d
 
 
@@ -238,18 +250,42 @@ def _placed(at: _Where) -> _Parts | Draft | None:
 
     Each step places one kind of word in ``p`` and returns ``False`` when the date is none."""
     g = at.c.groups
-    y = _int(g.get("y"))
+    y = _given_year(at)
+    if y is None and (g.get("y") or g.get("roc")):
+        return None
     if y is not None and y < 100 and g.get("y") and len(g["y"]) == 2:
         return None
     p = _Parts(dict(g, q="1") if g.get("qfirst") else g, y, _int(g.get("m")), _int(g.get("d")))
+    if g.get("occ"):
+        occasion = at.rules.occasion_days.get(g["occ"])
+        if occasion is None:
+            return None
+        p.m, p.day = occasion
     if not (_year_of_a_part(p, at) and _relative_quarter(p, at) and _this_quarter(p, at)
             and _first_months(p, at)):
         return None
     if p.day is not None and p.m is None and p.y is None and p.g.get("relm") is None:
-        return _day_alone(p.day, at)
+        return _day_alone(p.day, _int(p.g.get("d2")) if p.g.get("d2") else None, at)
     if not (_relative_year(p, at) and _relative_month(p, at) and _year_of_a_month(p, at)):
         return None
     return p
+
+
+def _given_year(at: _Where) -> int | None:
+    """The year the date's text gives: 2024年, 二〇二三年, 民国113年 (= 2024), and a bare 113年
+    only in a Taiwanese text (elsewhere it is 113 years)."""
+    g, rules = at.c.groups, at.rules
+    if g.get("roc"):
+        n = _int(g["roc"])
+        return roc_year(n) if n is not None and at.taiwanese else None
+    y = g.get("y")
+    if not y:
+        return None
+    era = rules.roc_era.match(y)
+    if era:
+        n = _int(y[era.end():])
+        return roc_year(n) if n is not None and n > 0 else None
+    return _int(y)
 
 
 def _year_of_a_part(p: _Parts, at: _Where) -> bool:
@@ -302,12 +338,15 @@ def _first_months(p: _Parts, at: _Where) -> bool:
     return True
 
 
-def _day_alone(day: int, at: _Where) -> Draft | None:
-    """29日 alone: the nearest such day on or before the publication date."""
-    if not 1 <= day <= 31:
+def _day_alone(day: int, day2: int | None, at: _Where) -> Draft | None:
+    """29日 alone: the nearest such day on or before the publication date; 7日至9日: the span
+    of days in the month of its first."""
+    if not 1 <= day <= 31 or (day2 is not None and not day < day2 <= 31):
         return None
     pub = at.pub
     if pub is None:
+        if day2 is not None:
+            return _draft(at.c, f"---{day:02d}/---{day2:02d}", "interval", None, None, resolved=False)
         return _draft(at.c, f"---{day:02d}", "day", None, None, resolved=False)
     yy, mm = pub.year, pub.month
     if day > pub.day:
@@ -315,7 +354,10 @@ def _day_alone(day: int, at: _Where) -> Draft | None:
     if not valid(yy, mm, day):
         return None
     iso = _day(yy, mm, day)
-    return _draft(at.c, iso, "day", iso, iso)
+    if day2 is None:
+        return _draft(at.c, iso, "day", iso, iso)
+    r = _interval(yy, mm, day, yy, mm, day2)
+    return _draft(at.c, r[0], "interval", r[1], r[2]) if r else None
 
 
 def _relative_year(p: _Parts, at: _Where) -> bool:
@@ -323,6 +365,10 @@ def _relative_year(p: _Parts, at: _Where) -> bool:
     rel = p.g.get("rel")
     if rel is None:
         return True
+    if rel in at.rules.ref_year:  # 同年, 次年: the year of the date they refer back to
+        ref = referred_year(at.rules, at.text, at.c.start, at.pub, at.taiwanese)
+        p.y = None if ref is None else ref + at.rules.ref_year[rel]
+        return p.y is not None
     if at.pub is None:
         return False  # 今年 with no publication date is not a fact
     p.y = at.pub.year + at.rules.rel_year.get(rel, 0)
@@ -436,11 +482,12 @@ def _quarter(p: _Parts, y: int) -> _Value | None:
 
 
 def _part_of_year(p: _Parts, y: int, rules: TimeRules) -> _Value | None:
-    """年初, 年底, 上半年: the months of the part."""
+    """年初, 上半年: the months of the part; 年底: December from the 21st."""
     part = rules.year_parts.get(p.g["ypart"])
     if part is None:
         return None
-    r = _interval(y, part[0], 1, y, part[1], None)
+    m1, d1, m2, d2 = part
+    r = _interval(y, m1, d1, y, m2, d2)
     return _Value(r[0], "interval", r[1], r[2]) if r else None
 
 
@@ -494,12 +541,15 @@ def _full_day(p: _Parts, y: int, m: int, day: int, at: _Where) -> _Value | Draft
 
 
 def _time_of_day(g: Mapping[str, str], rules: TimeRules) -> str | None:
-    """``HH:MM`` of a time after a day: 09:35, 下午3点20分 = 15:20, 下午3时 = 15:00."""
-    hh, mi = _int(g.get("hh")), _int(g.get("mi"))
+    """``HH:MM`` of a time after a day: 09:35, 下午3点20分 = 15:20, 下午3时 = 15:00; with its
+    seconds when given, ``HH:MM:SS`` (08:05:47)."""
+    hh, mi, ss = _int(g.get("hh")), _int(g.get("mi")), _int(g.get("ss"))
     if hh is not None and mi is None and g.get("ampm"):
         mi = 0  # 下午3时
     if hh is not None and hh < 12 and g.get("ampm") in rules.afternoon:
         hh += 12  # 下午3点20分 = 15:20
     if hh is not None and mi is not None and 0 <= hh <= 23 and 0 <= mi <= 59:
+        if ss is not None and 0 <= ss <= 59:
+            return f"{hh:02d}:{mi:02d}:{ss:02d}"
         return f"{hh:02d}:{mi:02d}"
     return None

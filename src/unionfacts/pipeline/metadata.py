@@ -17,7 +17,7 @@ import regex
 
 from unionfacts.models import Evidence
 from unionfacts.pipeline.normalize import Normalized, raw_view, without_surrogates
-from unionfacts.pipeline.timebase import HEADER_DATE, TimeRules, valid
+from unionfacts.pipeline.timebase import HEADER_DATE, TimeRules, is_clock, valid
 
 _HEADER_CHARS = 1500
 _HEADER_LINES = 14
@@ -30,8 +30,16 @@ _META_AFTER_DATE = 40  # and be followed by this much metadata (来源：…, �
 _DATELINE_PAST_HEADER = 200
 _BYLINE_TAIL = 300     # a byline closing the article is sought this far from its end
 _FOOTER_LINES = 2
+_FAR_ABOVE_TITLE = 4   # a date line this many lines above the title belongs to the site head
+_NAV_ITEM = 6          # a header line this short with no digit is a navigation item: not counted
 
-_BARE = regex.compile(r"(?:^|(?<=[\s|]))" + HEADER_DATE)
+# A date glued to what comes before it on a header line: a URL or a site name in Latin letters
+# (www.example.gov.cn2023-05-11 10:02:33来源：…).
+_GLUED_BEFORE = regex.compile(r"[!-~]+")
+# A date followed by the other end of a span (公示时间：2025年1月2日至8日) is no publication date.
+_SPAN_AFTER = regex.compile(r"\s?(?:至|到|—|~|～|-)\s?[0-9]")
+
+_BARE = regex.compile(r"(?:^|(?<=[\s|A-Za-z]))" + HEADER_DATE)
 # A line that closes the text with a date alone (a speech or report: （2024年11月5日）).
 _FOOTER = regex.compile(r"^\s*[（(]?(?P<core>" + HEADER_DATE + r")[）)]?\s*$")
 _YEAR_ONLY = regex.compile(r"(?:19|20)[0-9]{2}(?=年)")
@@ -84,9 +92,9 @@ def find_metadata(raw: str, norm: Normalized, rules: TimeRules,
     text = _masked(norm.text, chrome)
     lines = _header_lines(text)
     header_end = lines[-1][0] + len(lines[-1][1]) if lines else 0
-    published = find_published(rules, text, lines, header_end)
-    date_span = published.span if published else None
     title = find_title(rules, text, lines)
+    published = find_published(rules, text, lines, header_end, title.start if title else None)
+    date_span = published.span if published else None
     source = find_source(rules, text)
     author = find_author(rules, text, lines, header_end, date_span)
 
@@ -121,14 +129,21 @@ def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def _header_lines(text: str) -> list[Line]:
-    """The first ``_HEADER_LINES`` lines of ``text``, within its first ``_HEADER_CHARS``."""
+    """The first ``_HEADER_LINES`` lines of ``text``, within its first ``_HEADER_CHARS``; the
+    items of a navigation block (short lines with no digit: 首页, 工会动态) are read past
+    without being counted, so a dateline below a long menu is still in the header."""
     limit = min(len(text), _HEADER_CHARS)
     lines: list[Line] = []
+    counted = 0
     pos = 0
-    while pos <= limit and len(lines) < _HEADER_LINES:
+    while pos <= limit and counted < _HEADER_LINES:
         nl = text.find("\n", pos, limit)
         end = limit if nl < 0 else nl
-        lines.append((pos, text[pos:end]))
+        line = text[pos:end]
+        lines.append((pos, line))
+        s = line.strip()
+        if s and (len(s) > _NAV_ITEM or any(c.isdigit() for c in s)):
+            counted += 1
         if nl < 0:
             break
         pos = nl + 1
@@ -152,28 +167,42 @@ def _iso(m: regex.Match[str]) -> str | None:
 # ---------------------------------------------------------------- publication date
 
 
-def find_published(rules: TimeRules, text: str, lines: list[Line], header_end: int) -> _Published | None:
+def find_published(rules: TimeRules, text: str, lines: list[Line], header_end: int,
+                   title: int | None = None) -> _Published | None:
     """The publication date: a labelled date in the header, else a header line holding a date,
-    else a dateline (新华社北京3月15日电) with the header's year, else a closing date line."""
-    return (_labeled_date(rules, text, header_end) or _header_line_date(rules, lines)
+    else a dateline (新华社北京3月15日电) with the header's year, else a closing date line.
+    ``title``: where the title starts; a date line far above it is the site's, not the article's."""
+    return (_labeled_date(rules, text, header_end) or _header_line_date(rules, text, lines, title)
             or _dateline_date(rules, text, header_end) or _footer_date(text))
 
 
 def _labeled_date(rules: TimeRules, text: str, header_end: int) -> _Published | None:
-    m = rules.labeled.search(text, 0, header_end)
-    iso = _iso(m) if m else None
-    if m is None or iso is None:
-        return None
-    return _Published(iso, _Span(m.start("y"), m.end(), "published.labeled"))
+    """The first labelled header date that is no span's start (公示时间：1月2日至8日)."""
+    for m in rules.labeled.finditer(text, 0, header_end):
+        iso = _iso(m)
+        if iso is not None and not _SPAN_AFTER.match(text, m.end()):
+            return _Published(iso, _Span(m.start("y"), m.end(), "published.labeled"))
+    return None
 
 
-def _header_line_date(rules: TimeRules, lines: list[Line]) -> _Published | None:
+def _header_line_date(rules: TimeRules, text: str, lines: list[Line],
+                      title: int | None = None) -> _Published | None:
+    # lines that hold something (not blank): a date this many of them above the title sits in
+    # the site's own header (a date widget over a menu), not the article's
+    above = [lp for lp, ln in lines if ln.strip() and title is not None and lp < title]
+    site_head = above[-_FAR_ABOVE_TITLE] if len(above) >= _FAR_ABOVE_TITLE else -1
     for lpos, line in lines:
+        if lpos <= site_head:
+            continue
         m = _BARE.search(line)
         if not m:
             continue
+        if is_clock(rules, text, lpos + m.start(), lpos + m.end()):
+            continue  # a page clock: 2024年3月5日 星期二
         rest = line[m.end():].strip()
         before = line[:m.start()].strip()
+        if _GLUED_BEFORE.fullmatch(before):
+            before = ""  # a URL or site name the date is glued to
         # the date stands alone on its line, or only metadata follows it
         alone = len(before) <= _BEFORE_DATE and (
             not rest or len(rest) <= _META_AFTER_DATE and rules.header_meta.match(rest) is not None)

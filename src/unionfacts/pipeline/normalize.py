@@ -201,21 +201,24 @@ class Normalizer:
         self._context_scan: Any = None  # compiled when the first spun text comes
         self._traditional = {k: v for k, v in (spun_traditional or {}).items() if len(k) == len(v)}
 
-    def __call__(self, raw: str) -> Normalized:
+    def __call__(self, raw: str, spun: bool | None = None) -> Normalized:
+        """``spun``: whether ``spun_context`` applies, when the caller judged it over a longer
+        text than ``raw`` (a piece of a long document); ``None``: judged from ``raw`` itself."""
         width = fold_width(raw)  # fold(), in its two steps: did the script fold change it?
         folded = to_simplified(width)
         first = self._deletions(raw, folded, width)
         if self._spun_scan is None:
             return first
         found = list(self._spun_scan.finditer(first.text))
-        if not found:
-            return first
-        spun = False
-        if self._context and len({m.group() for m in found}) >= SPUN_EVIDENCE:
+        if spun is None:
+            spun = len({m.group() for m in found}) >= SPUN_EVIDENCE
+        spun = spun and bool(self._context)
+        if spun:
             if self._context_scan is None:
                 self._context_scan = fast(_alternation(self._plain))
             found = list(self._context_scan.finditer(first.text))
-            spun = True
+        if not found:
+            return first
         plain = self._plain
         return _compose(first, [(m.start(), m.end(), plain[m.group()]) for m in found], spun)
 

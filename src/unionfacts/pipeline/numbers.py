@@ -17,7 +17,8 @@ reads here as 35 but is never offered as a figure (see ``ambiguous_cn``).
 from __future__ import annotations
 
 import functools
-from decimal import Decimal, InvalidOperation
+from decimal import (MAX_EMAX, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero,
+                     InvalidOperation, localcontext)
 
 import regex
 
@@ -38,9 +39,20 @@ _DIGITS_ONLY = regex.compile(r"[零一二两三四五六七八九]++")
 _SCALED_FRACTION = regex.compile(r"([0-9零一二三四五六七八九]++)(万|亿|万亿)")
 
 
+#: A number string longer than this is no figure (``parse_number`` gives ``None``).
+MAX_DIGITS = 4000
+#: Where every value is computed: exact for any figure (``MAX_DIGITS`` digits times any scale),
+#: whatever decimal context the caller set (``getcontext().prec = 4`` must not round 123456789元).
+EXACT = Context(prec=MAX_DIGITS + 100, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN,
+                traps=[InvalidOperation, DivisionByZero])
+#: A quotient (千分之一 as a percent) is rounded to 28 significant digits, as Python's default.
+QUOTIENT = Context(prec=28, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX, Emin=MIN_EMIN,
+                   traps=[InvalidOperation, DivisionByZero])
+
+
 def plain(d: Decimal) -> str:
     """A Decimal as a plain string: no exponent, no trailing fractional zeros."""
-    return format(d.normalize(), "f")
+    return format(d.normalize(EXACT), "f")
 
 
 def tidy(d: Decimal) -> Decimal:
@@ -188,9 +200,15 @@ def _cn2an(s: str) -> Decimal | None:
 
 @functools.lru_cache(maxsize=8192)
 def parse_number(s: str) -> Decimal | None:
-    """Parse one number string; ``None`` when it is not a well-formed number."""
-    if not s:
+    """Parse one number string; ``None`` when it is not a well-formed number (or longer than
+    ``MAX_DIGITS``). Exact whatever the caller's decimal context."""
+    if not s or len(s) > MAX_DIGITS:
         return None
+    with localcontext(EXACT):
+        return _parse_number(s)
+
+
+def _parse_number(s: str) -> Decimal | None:
     s = s.translate(_FOLD)
     sign = 1
     if s[:1] in ("负", "-"):
@@ -229,9 +247,10 @@ def parse_scaled(num: str, scale: str | None) -> Decimal | None:
     v = parse_number(num)
     if v is None:
         return None
-    if scale:
-        factor = _scale_product(scale)
-        if factor is None:
-            return None
-        v = v * factor
-    return tidy(v)
+    with localcontext(EXACT):
+        if scale:
+            factor = _scale_product(scale)
+            if factor is None:
+                return None
+            v = v * factor
+        return tidy(v)

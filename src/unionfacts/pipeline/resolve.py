@@ -147,15 +147,45 @@ def _end_after(d: Draft, start: Draft) -> bool:
     return True
 
 
+def _with_year_of(d: Draft, start: Draft) -> Draft:
+    """The year-less ``d`` (``--05``, ``--05-20``, ``--10-21/--10-31``) placed in the year of
+    the resolved ``start`` it ends, or ``d`` unchanged when it has no month (``---07``) or that
+    year lacks its day."""
+    parts = d.value.split("/")
+    if not all(len(v) in (4, 7) and v.startswith("--") and v[2] != "-" for v in parts):
+        return d
+    year = int(start.extra["first"][:4])
+    try:
+        ends = []
+        for i, v in enumerate(parts):
+            m = int(v[2:4])
+            day = int(v[5:7]) if len(v) == 7 else (1 if i == 0 else last_day(year, m))
+            ends.append(dt.date(year, m, day).isoformat())
+        first, last = ends[0], ends[-1]
+        if len(parts) == 1 and len(parts[0]) == 4:
+            last = dt.date(year, int(parts[0][2:4]), last_day(year, int(parts[0][2:4]))).isoformat()
+    except ValueError:
+        return d
+    value = "/".join(f"{year:04d}{v[1:]}" for v in parts)
+    placed = Draft("date", d.start, d.end, value, "", d.rule, d.priority, d.order)
+    placed.extra = dict(d.extra, first=first, last=last, resolved=True)
+    placed.notes = dict(d.notes, year_given=False)
+    return placed
+
+
 def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
     """Two resolved dates joined by 至/到/- (or 与…之间) become one interval.
 
     ``2017年8月15日至2018年3月29日``, ``2017年8月至11月`` (the second end takes the first's
-    year when it gives none), ``在2007年与2009年之间``.
+    year when it gives none), ``在2007年与2009年之间``. Ends of different shapes are both written
+    as days: ``2019年10月至2020年2月底`` → ``2019-10-01/2020-02-29``.
     """
     out: list[Draft] = []
     for d in drafts:
         prev = out[-1] if out else None
+        if (prev is not None and prev.kind == "date" == d.kind and prev.extra.get("resolved")
+                and not d.extra.get("resolved") and _SPAN_SEP.fullmatch(text, prev.end, d.start)):
+            d = _with_year_of(d, prev)  # 2023年3月至5月 with no publication date: 5月 is 2023's
         if (prev is None or d.kind != "date" or prev.kind != "date"
                 or not (prev.extra.get("resolved") and d.extra.get("resolved"))
                 or not (prev.extra.get("first") and d.extra.get("last"))):
@@ -180,6 +210,8 @@ def join_date_spans(drafts: list[Draft], text: str) -> list[Draft]:
             out.append(d)
             continue
         a = prev.value.split("/")[0]
+        if len(a) != len(b):  # 2019年10月至2020年2月底: ends of two shapes are both days
+            a, b = first, last
         merged = Draft("date", prev.start, end, f"{a}/{b}", "", prev.rule, prev.priority, prev.order)
         merged.extra = dict(prev.extra, granularity="interval", first=first, last=last)
         merged.notes = dict(prev.notes)

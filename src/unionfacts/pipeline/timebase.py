@@ -25,9 +25,11 @@ import regex
 from unionfacts.errors import PatternError
 from unionfacts.rules.packs import PatternSet, require_lexicons
 
-#: The lexicons of relative date words: word → offset from the publication date, in years,
-#: months, days and quarters (今年 0, 去年 -1, 明天 1, 上季度 -1).
-REL_LEXICONS = ("rel_year", "rel_month", "rel_day", "rel_quarter")
+#: The lexicons whose words open a date figure with no numeral before them (candidates.py): the
+#: relative date words, word → offset from the publication date, in years, months, days and
+#: quarters (今年 0, 去年 -1, 明天 1, 上季度 -1), the years named by reference (同年), the era of
+#: Republic-of-China years (民国) and the day words before a bracketed day (今(29)日).
+REL_LEXICONS = ("rel_year", "rel_month", "rel_day", "rel_quarter", "ref_year", "roc_era", "paren_day")
 # Every lexicon compile_time_rules reads (patterns/time_words.yaml, duration.yaml); the header
 # ones are read by the metadata finders through TimeRules.
 require_lexicons(__name__, (
@@ -35,12 +37,21 @@ require_lexicons(__name__, (
     "deadline_after_not", "deadline_met", "as_of", "afternoon", "duration_unit", "month_part",
     "year_part", "published_label", "dateline_source", "source_label", "author_label",
     "author_label_not_after", "title_label", "crumb_lead", "chrome_label", "chrome_phrase",
-    "chrome_button", "header_meta", "marker_break"))
+    "chrome_button", "header_meta", "marker_break", "occasion_day", "roc_era", "paren_day",
+    "clock_label", "weekday"))
 # How far before a date its markers are sought: a future marker right before it (将于), a plan
 # or deadline verb earlier in its clause (要求各地在…), a 已 that says a deadline is met.
 _FUTURE_REACH = 6
 _FUTURE_CLAUSE_REACH = 16
 _DONE_REACH = 10
+# How far back a year named by reference (同年, 次年) looks for the year it refers to; a page
+# clock sits among the first characters of a page.
+_REF_REACH = 300
+_CLOCK_HEAD = 400
+_CLOCK_LABEL_REACH = 8
+_CLOCK_LINES = 2  # a weekday date is a clock only on one of the first lines of a page
+_TIME_AFTER = regex.compile(r"\s*(?:上午|下午|晚上|早上|凌晨|中午)?\s*[0-2]?[0-9][:：][0-5][0-9]")
+_ROC_OFFSET = 1911  # 民国1年 = 1912
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +85,23 @@ class TimeRules:
     """A duration's unit word → (ISO 8601 letter, unit name): 个月 → (M, month)."""
     month_parts: Mapping[str, tuple[int, int | None]]
     """A part of a month → its first and last day (None: the month's last): 下旬 → (21, None)."""
-    year_parts: Mapping[str, tuple[int, int]]
-    """A part of a year → its first and last month: 上半年 → (1, 6)."""
+    year_parts: Mapping[str, tuple[int, int, int, int | None]]
+    """A part of a year → its first month and day, last month and day (None: the month's last):
+    上半年 → (1, 1, 6, None), 年底 → (12, 21, 12, None)."""
+    ref_year: Mapping[str, int]
+    """A year named by reference → years after the year it refers to: 同年 0, 次年 1."""
+    ref_anchor: regex.Pattern[str]
+    """A year a reference word may refer back to (2022年, 二〇一七年, 民国105年, a bare 108年 in
+    a Taiwanese text), or another reference word or relative year (同年, 去年) in the chain."""
+    occasion_days: Mapping[str, tuple[int, int]]
+    """A day named by an occasion → (month, day): 国庆节 → (10, 1)."""
+    roc_era: regex.Pattern[str]
+    """The era word of a Republic-of-China year at the start of a year's text: 民国."""
+    """Words that mark a text as Taiwanese: 中央社, 新台币, 台北."""
+    clock_before: regex.Pattern[str]
+    """A clock widget's label, up to a date: 今天是："""
+    clock_after: regex.Pattern[str]
+    """A weekday right after a date: 星期二."""
     labeled: regex.Pattern[str]
     """A labelled full date in a header: 发布时间：2024-03-05, 【发布日期】2024-11-05."""
     dateline: regex.Pattern[str]
@@ -94,9 +120,10 @@ class TimeRules:
     """What may follow a header's date on its line and leave it the publication date: 来源, |."""
 
 
-#: A full date in a page header, with an optional time: 2024年02月22日09:35, 2024-03-05 16:42.
+#: A full date in a page header, with an optional time: 2024年02月22日09:35, 2024-03-05 16:42,
+#: and as text extracted from PDF gives it: 2024 年 / 3 月 / 20 日.
 HEADER_DATE = (
-    r"(?P<y>(?:19|20)[0-9]{2})\s?(?:年\s?(?P<m>[01]?[0-9])\s?月\s?(?P<d>[0-3]?[0-9])\s?日"
+    r"(?P<y>(?:19|20)[0-9]{2})\s?(?:年\s?(?:/\s?)?(?P<m>[01]?[0-9])\s?月\s?(?:/\s?)?(?P<d>[0-3]?[0-9])\s?日"
     r"|(?P<sep>[-./])(?P<m>[01]?[0-9])(?P=sep)(?P<d>[0-3]?[0-9])(?![0-9]))"
     r"(?:\s*(?P<hh>[0-2]?[0-9])[:：](?P<mi>[0-5][0-9])(?:[:：](?P<ss>[0-5][0-9]))?)?"
 )
@@ -151,11 +178,41 @@ def _duration_units(pset: PatternSet) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _year_parts(pset: PatternSet) -> dict[str, tuple[int, int]]:
-    out: dict[str, tuple[int, int]] = {}
+def _month_day(name: str, word: str, value: str) -> tuple[int, int | None]:
+    """``'12.21'`` → (12, 21), ``'6'`` → (6, None): a month, with an optional day after a dot."""
+    m, _, d = value.partition(".")
+    try:
+        month, day = int(m), int(d) if d else None
+    except ValueError:
+        month, day = 0, None
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= last_day(2000, month)):
+        raise PatternError(f"lexicon {name!r}: {word!r} needs months 'M[.D]-M[.D]', not {value!r}")
+    return month, day
+
+
+def _year_parts(pset: PatternSet) -> dict[str, tuple[int, int, int, int | None]]:
+    out: dict[str, tuple[int, int, int, int | None]] = {}
     for word, value in _lexicon(pset, "year_part").items():
-        lo, hi = _span("year_part", word, value, 12)
-        out[word] = (lo, lo if hi is None else hi)
+        lo, _, hi = value.partition("-")
+        m1, d1 = _month_day("year_part", word, lo)
+        m2, d2 = _month_day("year_part", word, hi) if hi else (m1, None)
+        if (m1, d1 or 1) > (m2, d2 or 31):
+            raise PatternError(f"lexicon 'year_part': {word!r} ends before it starts: {value!r}")
+        out[word] = (m1, d1 or 1, m2, d2)
+    return out
+
+
+def _occasion_days(pset: PatternSet) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for word, value in _lexicon(pset, "occasion_day").items():
+        m, _, d = value.partition("-")
+        try:
+            month, day = int(m), int(d)
+        except ValueError:
+            month, day = 0, 0
+        if not (1 <= month <= 12 and 1 <= day <= last_day(2000, month)):
+            raise PatternError(f"lexicon 'occasion_day': {word!r} needs a month-day 'M-D', not {value!r}")
+        out[word] = (month, day)
     return out
 
 
@@ -164,6 +221,7 @@ def compile_time_rules(pset: PatternSet) -> TimeRules:
     alt = functools.partial(_alternation, pset)
     as_of = tuple(_lexicon(pset, "as_of"))
     not_break = "[^" + regex.escape("".join(sorted(_lexicon(pset, "marker_break")))) + "]*"
+    year_word = "(?:" + alt("rel_year") + "|" + alt("ref_year") + ")"
     return TimeRules(
         rel_year=_ints(pset, "rel_year"), rel_month=_ints(pset, "rel_month"),
         rel_day=_ints(pset, "rel_day"), rel_quarter=_ints(pset, "rel_quarter"),
@@ -177,6 +235,15 @@ def compile_time_rules(pset: PatternSet) -> TimeRules:
         duration_units=_duration_units(pset),
         month_parts={w: _span("month_part", w, v, 31) for w, v in _lexicon(pset, "month_part").items()},
         year_parts=_year_parts(pset),
+        ref_year=_ints(pset, "ref_year"),
+        ref_anchor=regex.compile(
+            r"(?P<y>(?<![0-9])(?:1[0-9]|20)[0-9]{2}|[一二][〇零○o九][〇零○o一二三四五六七八九]{2})\s?年(?!代)"
+            r"|" + alt("roc_era") + r"\s?(?P<roc>[0-9]{1,3})\s?年|(?<![0-9.])(?P<bare>1[0-2][0-9])\s?年(?!代|来)"
+            r"|(?P<word>" + year_word + ")"),
+        occasion_days=_occasion_days(pset),
+        roc_era=regex.compile(alt("roc_era") + r"\s?"),
+        clock_before=regex.compile(alt("clock_label") + r"\s?[:：]?\s*$"),
+        clock_after=regex.compile(r"[ \t\u3000]*" + alt("weekday")),
         labeled=regex.compile(alt("published_label") + r"\s?[】\]]?\s?[:：]?\s?" + HEADER_DATE),
         dateline=regex.compile(alt("dateline_source")
                                + r"[^\n，,。]{0,12}?(?P<m>[01]?[0-9])月(?P<d>[0-3]?[0-9])日电?"),
@@ -302,3 +369,58 @@ def future_marked(rules: TimeRules, text: str, start: int) -> bool:
     """Whether the text says a year-less date lies ahead of the publication date."""
     return bool(rules.future.search(text, max(0, start - _FUTURE_REACH), start)
                 or rules.future_clause.search(text, max(0, start - _FUTURE_CLAUSE_REACH), start))
+
+
+def is_clock(rules: TimeRules, text: str, start: int, end: int) -> bool:
+    """Whether the date at ``[start, end)`` is a page clock or today's-date widget: after a
+    clock label (今天是：2024年3月5日), or opening one of the first lines of the page with a
+    weekday and no time after it (2024年3月5日 星期二; an article's own date line keeps its time:
+    2024年8月26日 週一 下午3:20). It is neither a fact nor the publication date."""
+    line_start = text.rfind("\n", max(0, start - _CLOCK_HEAD), start) + 1
+    if rules.clock_before.search(text, max(line_start, start - _CLOCK_LABEL_REACH), start):
+        return True
+    if start >= _CLOCK_HEAD or text[line_start:start].strip():
+        return False
+    weekday = rules.clock_after.match(text, end)
+    if weekday is None or _TIME_AFTER.match(text, weekday.end()):
+        return False
+    return sum(1 for line in text[:line_start].split("\n") if line.strip()) < _CLOCK_LINES
+
+
+def referred_year(rules: TimeRules, text: str, start: int, pub: dt.date | None,
+                  taiwanese: bool = False) -> int | None:
+    """The year a reference word at ``start`` (同年, 次年) refers back to: the last year the
+    text names before it (within ``_REF_REACH``), each reference word moving on from the one
+    before (2017年 … 翌年 … 当年 → 2018 for 当年); a bare 108年 counts in a Taiwanese text.
+    ``None`` when no year is named before it."""
+    year: int | None = None
+    for m in rules.ref_anchor.finditer(text, max(0, start - _REF_REACH), start):
+        if m.group("y"):
+            year = _year_number(m.group("y"))
+        elif m.group("roc"):
+            year = int(m.group("roc")) + _ROC_OFFSET
+        elif m.group("bare"):
+            if taiwanese:
+                year = int(m.group("bare")) + _ROC_OFFSET
+        elif (w := m.group("word")) in rules.ref_year:
+            year = None if year is None else year + rules.ref_year[w]
+        elif pub is not None:
+            year = pub.year + rules.rel_year.get(w, 0)
+    return year
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "o": 0}
+
+
+def _year_number(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    digits = [_CN_DIGITS.get(c) for c in s]
+    if any(d is None for d in digits):
+        return None
+    return int("".join(str(d) for d in digits))
+
+
+def roc_year(n: int) -> int:
+    """The Gregorian year of the Republic-of-China year ``n``: 113 → 2024."""
+    return n + _ROC_OFFSET
