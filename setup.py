@@ -39,6 +39,7 @@ COMPILED = [
     "src/unionfacts/pipeline/resolve.py",
     "src/unionfacts/pipeline/subjects.py",
     "src/unionfacts/pipeline/lists.py",
+    "src/unionfacts/pipeline/context.py",
 ]
 
 

@@ -27,7 +27,8 @@ PACKAGE = Path(unionfacts.__file__).resolve().parent
 COMPILED_MODULES = ["unionfacts.rules.fastre", "unionfacts.pipeline.normalize", "unionfacts.pipeline.timebase",
                     "unionfacts.pipeline.metadata", "unionfacts.pipeline.numbers", "unionfacts.pipeline.candidates",
                     "unionfacts.pipeline.builders", "unionfacts.pipeline.dates", "unionfacts.pipeline.region",
-                    "unionfacts.pipeline.resolve", "unionfacts.pipeline.subjects", "unionfacts.pipeline.lists"]
+                    "unionfacts.pipeline.resolve", "unionfacts.pipeline.subjects", "unionfacts.pipeline.lists",
+                    "unionfacts.pipeline.context"]
 
 
 def _is_compiled(module_file: str | None) -> bool:
