@@ -281,7 +281,18 @@ class Terminated(SystemExit):
     thread so that the writer's owner aborts it (the temp file is removed); exits 128 + signal."""
 
 
+#: The temp files of the writers that hold one now: a signal removes them itself, whatever the
+#: main thread is doing when it arrives (even before its owner's ``try`` has begun).
+_LIVE: set[str] = set()
+
+
 def _terminate(signum: int, frame: object) -> None:
+    for path in list(_LIVE):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        _LIVE.discard(path)
     raise Terminated(128 + signum)
 
 
@@ -322,6 +333,7 @@ class AtomicWriter:
         d = os.path.dirname(os.path.abspath(target))
         self._handlers = self._trap()
         fd, self._tmp = tempfile.mkstemp(prefix=".unionfacts-", suffix=".tmp", dir=d)
+        _LIVE.add(self._tmp)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     @staticmethod
@@ -365,6 +377,7 @@ class AtomicWriter:
                 mode = 0o666 & ~umask
             os.chmod(self._tmp, mode)
             os.replace(self._tmp, self.target)
+            _LIVE.discard(self._tmp)
             self._tmp = None
             self._untrap()
         elif self._stdout:
@@ -385,5 +398,6 @@ class AtomicWriter:
                 os.unlink(self._tmp)
             except OSError:
                 pass
+            _LIVE.discard(self._tmp)
             self._tmp = None
         self._untrap()
