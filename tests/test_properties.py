@@ -77,7 +77,7 @@ def mutated_seed(draw) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DAY = r"\d{4}-\d{2}-\d{2}"
 _DATE_VALUE = re.compile(
-    r"(?P<a>\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2})?)?)?|--\d{2}(?:-\d{2})?|---\d{2})"
+    r"(?P<a>\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?)?)?|--\d{2}(?:-\d{2})?|---\d{2})"
     r"(?:/(?P<b>\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}(?:-\d{2})?))?")
 _DURATION_VALUE = re.compile(r"P(?:T)?(?P<n>\d+(?:\.\d+)?)(?P<u>[YMWDHS])")
 _DURATION_LETTER = {"year": "P*Y", "month": "P*M", "week": "P*W", "day": "P*D", "hour": "PT*H",
