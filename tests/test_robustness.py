@@ -221,6 +221,10 @@ LINEAR = {
     "whitespace": (lambda n: " \r\n\t" * n, 20_000),
     "open-quotes": (lambda n: "“1" * n, 10_000),
     "title-marks": (lambda n: "《" * n, 20_000),
+    # when/where on one long line: every vague word against every date, every place mention's
+    # quote test back to the line start (both were quadratic, found by the fuzz profile's 50 MB)
+    "dates-and-vague-words": (lambda n: "近年来，2023年四川省共3个。" * n, 1_500),
+    "places-on-one-line": (lambda n: "“四川省”广元市共建成3个，" * n, 1_500),
 }
 
 # Runs of numerals with no unit after them: the anchor scan once retried them at every position.

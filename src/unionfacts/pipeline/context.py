@@ -21,6 +21,7 @@ Places come from the administrative-division table ``data/gazetteer.tsv`` (built
 from __future__ import annotations
 
 import bisect
+import itertools
 import functools
 import importlib.resources
 import re
@@ -350,9 +351,15 @@ def _times(text: str, norm: Normalized, dates: list[Date], lay: _Layout,
         s, e = _text_pos(norm, d.start - base), _text_pos(norm, d.end - base)
         spans.append((s, e))
         out.append(_Time(s, e, d.value, _is_topic(text, s, e, lay, ctx), fact=d))
+    # the date spans sorted by start, with the furthest end so far: an overlap test by bisection
+    # (a scan of every date for every vague word was quadratic on a long text)
+    spans.sort()
+    span_starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))
     for m in ctx.vague_pattern.finditer(text):
         s, e = m.span()
-        if not any(a < e and s < b for a, b in spans):
+        k = bisect.bisect_left(span_starts, e) - 1  # the last span starting before e
+        if k < 0 or reach[k] <= s:
             out.append(_Time(s, e, None, _is_topic(text, s, e, lay, ctx),
                              blocks=m.group() in ctx.blocking))
     out.sort(key=lambda t: t.start)
@@ -421,9 +428,15 @@ class _Mention(NamedTuple):
     code: str | None
 
 
+_QUOTE_REACH = 300
+
+
 def _quoted(text: str, i: int) -> bool:
-    """Whether ``i`` stands inside a quotation (“气大庆”) or a title (《…》) of its line."""
-    line = text.rfind("\n", 0, i) + 1
+    """Whether ``i`` stands inside a quotation (“气大庆”) or a title (《…》) of its line (looked
+    for at most ``_QUOTE_REACH`` characters back: a search to the line start would make a long
+    single-line text quadratic)."""
+    lo = max(0, i - _QUOTE_REACH)
+    line = text.rfind("\n", lo, i) + 1 or lo
     return (text.rfind("“", line, i) > text.rfind("”", line, i)
             or text.rfind("《", line, i) > text.rfind("》", line, i))
 
@@ -572,7 +585,8 @@ def _resolve_scopes(scopes: list[tuple[int, int, str]], areas: dict[str, _Mentio
 
 def _most_specific(ms: list[_Mention], lo: int, hi: int, starts: list[int]) -> _Mention | None:
     best = None
-    for m in ms[bisect.bisect_left(starts, lo):]:
+    for i in range(bisect.bisect_left(starts, lo), len(ms)):  # no slice: a copy per call is O(n)
+        m = ms[i]
         if m.start >= hi:
             break
         if best is None or _RANK[m.level] > _RANK[best.level]:
