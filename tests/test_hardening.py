@@ -130,4 +130,4 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(monkeypatch: pytest.Monk
         monkeypatch.setattr(sys, "stderr", term)
         assert main(["extract", seeds, *quiet]) == 0
         assert ("extract" in term.getvalue()) is shown
-        assert capsys.readouterr().out.count('"record": "document"') == len(SEEDS)
+        assert capsys.readouterr().out.count('"record":"document"') == len(SEEDS)

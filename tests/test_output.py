@@ -138,7 +138,7 @@ def test_output_to_a_symlink_writes_its_target(tmp_path, capsys):
     code, _, err = run(["extract", SEED, "-o", link], capsys)
     assert (code, err) == (0, "")
     assert link.is_symlink() and os.readlink(link) == str(target)
-    assert target.read_text(encoding="utf-8").startswith('{"record": "document"')
+    assert target.read_text(encoding="utf-8").startswith('{"record":"document"')
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.jsonl", "real.jsonl"]
 
 
@@ -183,3 +183,18 @@ def test_abort_never_raises(tmp_path):
     w.fh = _FullDisk()
     w.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fast_json_encoder_writes_what_the_standard_one_writes() -> None:
+    # the JSONL lines come from msgspec; the standard library's encoder (same separators) is
+    # the reference, and the fallback for a lone surrogate
+    reference = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    records = [rec for doc in DOCS for rec in fact_records(doc)]
+    records += [sinks.document_record(doc) for doc in DOCS]
+    records += [{"text": "".join(chr(c) for c in range(0x20)) + "\x7f\x85\u2028\u2029\"\\/é𝄞", "n": -3,
+                 "none": None, "flags": [True, False], "nested": {"a": [1, "二"]}}]
+    assert len(records) > 150
+    for rec in records:
+        assert sinks.encode_json(rec) == reference.encode(rec)
+    lone = {"subject": "x\ud800y"}
+    assert sinks.encode_json(lone) == reference.encode(lone) == '{"subject":"x\ud800y"}'
