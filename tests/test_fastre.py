@@ -9,7 +9,7 @@ import pytest
 import regex
 
 from unionfacts.pipeline.candidates import _AFTER
-from unionfacts.rules.fastre import HAN_RANGES, compile_fast, fast, to_re_syntax, unique_group_names
+from unionfacts.rules.fastre import HAN_RANGES, compile_fast, fast, to_re_syntax, unique_group_names, word_alternation
 from unionfacts.pipeline.normalize import Normalizer
 from unionfacts.rules.packs import get_patterns
 
@@ -153,3 +153,35 @@ def test_lead_of_lexicons():
     assert pset.lead("none") == ""  # no ``(?=[])``, which re reads as an unclosed class
     assert fast(pset.lead("none") + "(?:" + pset.alternation("none") + ")").search("以上") is None
     assert fast(pset.lead("a") + "(?:" + pset.alternation("a") + ")").search("在97%以上").group() == "以上"
+
+
+# -- word alternations as tries -------------------------------------------------------------
+
+def _flat(words):
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["从业人员", "从业", "从而", "个", "项"], "(?:个|从(?:业(?:人员)?|而)|项)"),
+    (["a", "b"], "[ab]"),
+    (["a", "ab"], "ab?"),
+    (["人次", "人"], "人次?"),
+    (["-", "]", "^"], r"[\-\]\^]"),
+    ([], "(?!)"),
+    ([""], "(?!)"),
+])
+def test_word_alternation_shape(words, expected):
+    assert word_alternation(words) == expected
+
+
+def test_word_alternation_matches_as_the_flat_one_for_every_lexicon():
+    # In contexts where backtracking into the alternation decides the match: followed by more
+    # pattern, repeated, anchored at the end, inside a lookahead and a lookbehind-free search.
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+    for name, lexicon in PSET.lexicons.items():
+        words = list(lexicon)
+        sample = text + "".join(words[::3]) + " ".join(words[1::5])
+        for frame in ("(?:{})", "(?:{})(?:{})?人", "(?:(?:{})[ 的]?)+$", "(?=(?:{})).", "(?:{})+?\\w"):
+            flat = re.compile(frame.format(_flat(words), _flat(words)))
+            trie = re.compile(frame.format(word_alternation(words), word_alternation(words)))
+            assert [m.span() for m in flat.finditer(sample)] == [m.span() for m in trie.finditer(sample)], (name, frame)

@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from unionfacts.errors import PatternError
 from unionfacts.models import KINDS
-from unionfacts.rules.fastre import compile_fast, first_chars
+from unionfacts.rules.fastre import compile_fast, first_chars, word_alternation
 
 FACT_KINDS = KINDS
 RULE_KINDS = FACT_KINDS + ("veto", "enum")
@@ -252,7 +252,9 @@ class PatternSet:
         return sorted(self.lexicon(name), key=len, reverse=True)
 
     def alternation(self, name: str) -> str:
-        return "|".join(regex.escape(w) for w in self.words(name)) or "(?!)"
+        """The words of lexicon ``name`` as one alternation, longest first (a trie: see
+        ``fastre.word_alternation``)."""
+        return word_alternation(self.lexicon(name))
 
     def firsts(self, *names: str) -> str:
         """The first characters of the words of these lexicons, escaped for a character class:
@@ -430,8 +432,7 @@ class _Expander:
     def _alternation(self, name: str) -> str:
         alt = self._words.get(name)
         if alt is None:
-            words = sorted(self._lexicons[name], key=len, reverse=True)
-            alt = self._words[name] = "|".join(regex.escape(w) for w in words) or "(?!)"
+            alt = self._words[name] = word_alternation(self._lexicons[name])
         return alt
 
 
