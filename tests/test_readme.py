@@ -46,3 +46,31 @@ def test_readme_example_runs(line, code, expected):
         # trailing blanks are invisible in the README: compare without them
         got = [ln.rstrip() for ln in proc.stdout.rstrip().splitlines()]
         assert got == [ln.rstrip() for ln in expected.rstrip().splitlines()]
+
+
+def _shell_examples() -> list[tuple[int, str, str, list[str]]]:
+    """Plain blocks that open with ``$ printf '…' | unionfacts extract …``: (line, input, the
+    command's arguments, the lines the README shows it print)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    out = []
+    for m in _FENCE.finditer(text):
+        lines = m.group(2).splitlines()
+        head = re.fullmatch(r"\$ printf '([^']*)' \| unionfacts (extract .*)", lines[0]) if lines else None
+        if m.group(1) == "" and head:
+            out.append((text.count("\n", 0, m.start()) + 1, head.group(1), head.group(2), lines[1:]))
+    return out
+
+
+SHELL = _shell_examples()
+
+
+@pytest.mark.parametrize(("line", "stdin", "command", "expected"), SHELL, ids=[f"line{e[0]}" for e in SHELL])
+def test_readme_shell_example_prints_what_it_shows(line, stdin, command, expected):
+    proc = subprocess.run([sys.executable, "-m", "unionfacts", *command.split()], input=stdin, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, f"README shell example at line {line} failed:\n{proc.stderr}"
+    assert proc.stdout.splitlines() == expected
+
+
+def test_the_readme_has_a_shell_example():
+    assert SHELL
