@@ -25,6 +25,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+# The compiled-pattern cache (unionfacts/rules/recache.py) of this test run: its own folder,
+# shared by the CLI subprocesses, never the user's ~/.cache.
+if "UNIONFACTS_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["UNIONFACTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="unionfacts-test-cache-")
+
 # The tools that are not the product (the peer-conformance harness) live in tools/, outside the
 # installed package; their tests import them from there.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))

@@ -37,6 +37,7 @@ from unionfacts.pipeline.resolve import ContextRules, apply_context, context_rul
 from unionfacts.pipeline.subjects import SubjectRules, assign_subjects, compile_subject_rules
 from unionfacts.pipeline.metadata import find_metadata
 from unionfacts.pipeline.timebase import TimeRules, compile_time_rules, parse_published
+from unionfacts.rules import recache
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, load_patterns
 
 log = logging.getLogger(__name__)
@@ -192,6 +193,7 @@ class Extractor:
         self._timeout = float(match_timeout)
         self._piece_chars = piece_chars
         self._c = _compile(load_patterns(self._packs))
+        recache.save()  # the code of the patterns compiled just now, for the next process
 
     def __reduce__(self) -> tuple[Any, ...]:
         # workers rebuild from the options: compiled regexes do not travel between processes

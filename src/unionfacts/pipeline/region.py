@@ -22,10 +22,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import regex
 
 from unionfacts.pipeline.builders import Draft
-from unionfacts.rules.fastre import fast
+from unionfacts.rules.fastre import fast, word_alternation
 from unionfacts.rules.packs import PatternSet, require_lexicons
 
 require_lexicons(__name__, ("region_strong", "region_place", "region_mainland", "region_currency",
@@ -59,12 +58,11 @@ class RegionRules:
 def compile_region_rules(pset: PatternSet) -> RegionRules:
     words = [*pset.lexicon("region_strong"), *pset.lexicon("region_place"),
              *pset.lexicon("region_mainland")]
-    alternation = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    regional = "|".join(regex.escape(w) for w in sorted(
-        {*pset.lexicon("region_strong"), *pset.lexicon("region_place")}, key=len, reverse=True))
+    alternation = word_alternation(words)
+    regional = word_alternation([*pset.lexicon("region_strong"), *pset.lexicon("region_place")])
     return RegionRules(
-        cues=fast(r"(?:" + (alternation or "(?!)") + r")"),
-        dateline=fast(r"[（(〔【\[][^（()）〔〕【】\[\]\n]{0,40}?(?P<w>" + (regional or "(?!)")
+        cues=fast(r"(?:" + alternation + r")"),
+        dateline=fast(r"[（(〔【\[][^（()）〔〕【】\[\]\n]{0,40}?(?P<w>" + regional
                       + r")[^（()）〔〕【】\[\]\n]{0,16}?(?:电|讯|报导|报道)[）)〕】\]]"),
         strong=dict(pset.lexicon("region_strong")),
         place=dict(pset.lexicon("region_place")),

@@ -19,6 +19,8 @@ from typing import Any
 
 import regex
 
+from unionfacts.rules import recache
+
 #: The code points ``regex`` (Unicode 14 script data) calls ``\p{Han}``, as class ranges.
 HAN_RANGES = (
     "\u2e80-\u2e99\u2e9b-\u2ef3\u2f00-\u2fd5\u3005\u3007\u3021-\u3029\u3038-\u303b"
@@ -107,13 +109,13 @@ def compile_fast(pattern: str) -> tuple[Any, dict[str, str]]:
     ``regex.error`` for a bad pattern) with an empty map."""
     src = to_re_syntax(pattern)
     uniq = unique_group_names(src) if src is not None else None
-    if uniq is not None:
+    if uniq is not None and not recache.refused(uniq[0]):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # re's FutureWarning on set syntax it reads differently
-                return re.compile(uniq[0]), uniq[1]
+                return recache.compile_re(uniq[0]), uniq[1]
         except (re.error, OverflowError, RecursionError, Warning):
-            pass
+            recache.note_refused(uniq[0])
     return regex.compile(pattern), {}
 
 
