@@ -242,8 +242,11 @@ def _parse_number(s: str) -> Decimal | None:
     return tidy(sign * v) if v is not None else None
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_scaled(num: str, scale: str | None) -> Decimal | None:
-    """A number followed by a separate scale word (``500`` + ``万`` in ``500余万``)."""
+    """A number followed by a separate scale word (``500`` + ``万`` in ``500余万``). Cached as
+    ``parse_number`` is: a pure function of two short strings, and a report repeats its
+    numbers (a Decimal is immutable)."""
     v = parse_number(num)
     if v is None:
         return None
