@@ -23,7 +23,7 @@ from typing import Any
 
 import regex
 
-from unionfacts.rules.fastre import fast, first_chars
+from unionfacts.rules.fastre import fast, first_chars, word_alternation
 from unionfacts.rules.packs import require_lexicons
 
 #: The lexicons the normaliser is built from (``Normalizer``'s arguments).
@@ -247,7 +247,7 @@ class Normalizer:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return word_alternation(words)  # longest first, as a trie (fastre)
 
 
 def _compose(norm: Normalized, edits: list[tuple[int, int, str]], spun: bool) -> Normalized:
