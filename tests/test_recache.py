@@ -168,3 +168,58 @@ def test_a_full_cache_keeps_what_the_writer_used(cache_dir, monkeypatch):
     recache.save()
     data = json.loads(recache.cache_file().read_text(encoding="utf-8"))
     assert set(data["entries"]) == {PATTERNS[0], PATTERNS[5]}
+
+
+# -- rule-pack data ------------------------------------------------------------------------------
+
+def _yaml(text):
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def test_pack_data_from_the_cache_is_what_yaml_reads(cache_dir):
+    files = sorted((ROOT / "patterns").glob("*.yaml"))
+    assert len(files) > 5
+    for f in files:
+        recache.load_data(f.read_text(encoding="utf-8"), _yaml)
+    recache.save()
+    recache.forget()
+
+    def refuse(text):
+        raise AssertionError("parsed again")
+
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert recache.load_data(text, refuse) == _yaml(text)
+
+
+def test_data_json_cannot_carry_is_parsed_each_time(cache_dir):
+    text = "a: 2024-01-05\nb: {1: x}\nc: [1, true, 1.5]\n"
+    calls = []
+
+    def parse(t):
+        calls.append(t)
+        return _yaml(t)
+
+    first = recache.load_data(text, parse)
+    recache.save()
+    recache.forget()
+    assert recache.load_data(text, parse) == first and len(calls) == 2  # a date, an integer key
+
+
+def test_a_changed_pack_file_is_read_again(cache_dir):
+    recache.load_data("x: 1\n", _yaml)
+    recache.save()
+    recache.forget()
+    assert recache.load_data("x: 2\n", _yaml) == {"x": 2}
+
+
+def test_a_warm_process_reads_no_yaml(tmp_path):
+    code = ("import sys, unionfacts\n"
+            "unionfacts.extract_document('2023年投入资金4.9亿元。')\n"
+            "print('yaml' in sys.modules)\n")
+    env = dict(os.environ, UNIONFACTS_CACHE_DIR=str(tmp_path))
+    out = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True, timeout=300).stdout.strip() for _ in range(2)]
+    assert out == ["True", "False"]

@@ -40,19 +40,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 import regex
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from unionfacts.errors import PatternError
 from unionfacts.models import KINDS
+from unionfacts.rules import recache
 from unionfacts.rules.fastre import compile_fast, first_chars, word_alternation
 
 FACT_KINDS = KINDS
 RULE_KINDS = FACT_KINDS + ("veto", "enum")
 _MACRO_REF = re.compile(r"\{([A-Z][A-Z0-9_]*)\}|\{@([a-z][a-z0-9_]*)\}")
 _RULE_ID = r"^[a-z]+\.[a-z0-9][a-z0-9_.-]*$"
-# libyaml's C loader when present: the same safe constructors, ten times faster to load.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _BadYaml(Exception):
+    """A pack file PyYAML cannot read: its message and line (1-based, if known)."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
 #: Regex match timeout (seconds) for rules: a catastrophic user pattern is reported, not hung on.
 MATCH_TIMEOUT = 5.0
 #: Largest pack file read, in bytes (the whole built-in pack is about 100 KB).
@@ -346,13 +350,26 @@ def _key_line(text: str, key: str) -> int | None:
     return None if m is None else text.count("\n", 0, m.start()) + 1
 
 
-def _parse_file(name: str, text: str) -> PackFile:
+def _load_yaml(text: str) -> Any:
+    # imported here: a process whose packs are all in the cache (recache) never needs PyYAML
+    # (12 ms of import). libyaml's C loader when present: the same safe constructors, ten
+    # times faster to load.
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise PatternError(f"not valid YAML: {exc}", file=name,
-                           line=None if line is None else line + 1) from None
+        raise _BadYaml(str(exc), None if line is None else line + 1) from None
+
+
+def _parse_file(name: str, text: str, cached: bool = False) -> PackFile:
+    """A pack file's data, validated. ``cached``: the built-in pack's files, whose data the
+    cache keeps (a user pack is small, and may change with every run)."""
+    try:
+        data = recache.load_data(text, _load_yaml) if cached else _load_yaml(text)
+    except _BadYaml as exc:
+        raise PatternError(f"not valid YAML: {exc}", file=name, line=exc.line) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -497,7 +514,7 @@ def load_patterns(extra: Iterable[str | Path] | str | Path = (), *, builtin: boo
     for label, src in sources:
         seen: dict[str, str] = {}  # rule id → the file of this pack that defines it
         for name, text in _read_files(src):
-            pf = _parse_file(name, text)
+            pf = _parse_file(name, text, cached=label == "builtin")
             files.append((name, text, pf))
             if label == "builtin":
                 builtin_files.add(name)
