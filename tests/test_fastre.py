@@ -163,12 +163,15 @@ def _flat(words):
 
 @pytest.mark.parametrize("words, expected", [
     (["从业人员", "从业", "从而", "个", "项"], "(?:个|从(?:业(?:人员)?|而)|项)"),
-    (["a", "b"], "[ab]"),
-    (["a", "ab"], "ab?"),
+    (["甲", "乙"], "[乙甲]"),
+    (["甲", "甲乙"], "甲乙?"),
     (["人次", "人"], "人次?"),
     (["-", "]", "^"], r"[\-\]\^]"),
     ([], "(?!)"),
     ([""], "(?!)"),
+    (["新建", ""], "(?:新建)?"),  # the empty word: matching nothing is the last choice
+    (["A", "ab"], "ab|A"),  # a cased letter: flat (under (?i) A and ab part at the first letter)
+    (["长" * 65, "长"], "长" * 65 + "|长"),  # longer than TRIE_DEPTH: flat
 ])
 def test_word_alternation_shape(words, expected):
     assert word_alternation(words) == expected
@@ -185,3 +188,17 @@ def test_word_alternation_matches_as_the_flat_one_for_every_lexicon():
             flat = re.compile(frame.format(_flat(words), _flat(words)))
             trie = re.compile(frame.format(word_alternation(words), word_alternation(words)))
             assert [m.span() for m in flat.finditer(sample)] == [m.span() for m in trie.finditer(sample)], (name, frame)
+
+
+@pytest.mark.parametrize("words, text", [
+    (["T", "tb"], "扩容存储5TB与3tb"),
+    (["新建", ""], "购置12艘渔船，新建12艘"),
+    (["甲" * k for k in range(1, 200)], "共12" + "甲" * 150),
+    (["A", "ab", "Ab", "ｂ", "Ｂ", "ſ", "s"], "aB ab Ab ſS sſ ｂＢ"),
+])
+@pytest.mark.parametrize("engine", [re, regex])
+@pytest.mark.parametrize("frame", ["(?:{})", "(?i)(?:{})", "[0-9]+(?:{})", "(?i)[0-9]*(?:{})人?"])
+def test_word_alternation_matches_as_the_flat_one_for_odd_word_lists(words, text, engine, frame):
+    flat = engine.compile(frame.format(_flat(words)))
+    ours = engine.compile(frame.format(word_alternation(words)))
+    assert [m.span() for m in flat.finditer(text)] == [m.span() for m in ours.finditer(text)]

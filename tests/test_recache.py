@@ -223,3 +223,82 @@ def test_a_warm_process_reads_no_yaml(tmp_path):
     out = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           check=True, timeout=300).stdout.strip() for _ in range(2)]
     assert out == ["True", "False"]
+
+
+# -- a cache file someone or something changed --------------------------------------------------
+
+def _jsonl(text: str) -> str:
+    from unionfacts.extractor import Extractor
+    from unionfacts.io.sinks import render_jsonl
+
+    return render_jsonl(Extractor().extract_document(text, doc_id="s"))
+
+
+def _mutations():
+    def each_data(value):
+        def f(data):
+            for k in data["data"]:
+                data["data"][k] = value
+        return f
+
+    def shift_groupindex(data):
+        for e in data["entries"].values():
+            if e != "-" and e[3]:
+                e[3] = {k: v + 1 for k, v in e[3].items()}
+
+    def swap_code(data):
+        entries = [e for e in data["entries"].values() if e != "-"]
+        by_groups: dict = {}
+        for e in entries:
+            by_groups.setdefault((e[2], json.dumps(e[3], sort_keys=True)), []).append(e)
+        for same in by_groups.values():
+            if len(same) > 1:
+                same[0][1], same[1][1] = same[1][1], same[0][1]
+
+    def no_names(data):
+        for e in data["entries"].values():
+            if e != "-":
+                e[4] = [None]
+
+    def flip_flags(data):
+        for e in data["entries"].values():
+            if e != "-":
+                e[0] = e[0] | re.IGNORECASE
+
+    return {"deep data": each_data(["[" * 100_000, "x"]), "data not a mapping": each_data(["5", "x"]),
+            "empty data": each_data(["{}", "x"]), "group numbers shifted": shift_groupindex,
+            "code swapped": swap_code, "group names lost": no_names, "flags changed": flip_flags}
+
+
+MUTATIONS = _mutations()
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_a_cache_file_changed_inside_changes_nothing(cache_dir, name):
+    text = SEED.read_text(encoding="utf-8")
+    recache.save()
+    expected = _jsonl(text)  # fills the cache
+    path = recache.cache_file()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    MUTATIONS[name](data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    recache.forget()
+    assert _jsonl(text) == expected
+
+
+def test_a_fifo_or_a_device_at_the_cache_path_is_passed_by(tmp_path):
+    path = tmp_path / "probe"
+    code = ("import json, unionfacts\n"
+            "from unionfacts.rules import recache\n"
+            "open(recache.cache_file().parent / 'name', 'w').write(recache.cache_file().name)\n")
+    env = dict(os.environ, UNIONFACTS_CACHE_DIR=str(path))
+    path.mkdir()
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    target = path / (path / "name").read_text()
+    for make in (lambda p: os.mkfifo(p), lambda p: p.symlink_to("/dev/zero")):
+        if target.exists() or target.is_symlink():
+            target.unlink()
+        make(target)
+        run = subprocess.run([sys.executable, "-c", "import unionfacts; print(len(unionfacts.extract('投入4.9亿元')))"],
+                             env=env, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0 and run.stdout.strip() == "1", run.stderr

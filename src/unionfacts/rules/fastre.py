@@ -114,8 +114,10 @@ def compile_fast(pattern: str) -> tuple[Any, dict[str, str]]:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # re's FutureWarning on set syntax it reads differently
                 return recache.compile_re(uniq[0]), uniq[1]
-        except (re.error, OverflowError, RecursionError, Warning):
-            recache.note_refused(uniq[0])
+        except (re.error, Warning):
+            recache.note_refused(uniq[0])  # for good: the same Python refuses it again
+        except (OverflowError, RecursionError):
+            pass  # may depend on the stack: not remembered
     return regex.compile(pattern), {}
 
 
@@ -125,6 +127,10 @@ def fast(pattern: str) -> Any:
     if alias:
         raise ValueError(f"repeated group names in an internal pattern: {sorted(alias)}")
     return compiled
+
+
+#: Words longer than this keep the flat form (the trie is built by recursion, one level a character).
+TRIE_DEPTH = 64
 
 
 def word_alternation(words: Iterable[str]) -> str:
@@ -137,16 +143,25 @@ def word_alternation(words: Iterable[str]) -> str:
     match at one position are prefixes of each other, tried longest first either way (a node
     tries its longer words before the word that ends there). A node whose words go on with one
     character each becomes a class (``[个项名]``). ``(?!)`` (never matches) for no words.
-    (tests/test_fastre.py compares both forms.)"""
+
+    Words with a cased letter keep the flat form: under ``(?i)`` ``A`` and ``ab`` can both match
+    at one position without one being a prefix of the other. So do words longer than
+    ``TRIE_DEPTH``. An empty word (the flat form then matches nothing at all as its last
+    choice) makes the trie optional. (tests/test_fastre.py compares both forms.)"""
+    unique = list(dict.fromkeys(words))  # in their order: the same pattern text in every process
+    if any(ch.lower() != ch.upper() for w in unique for ch in w) or any(len(w) > TRIE_DEPTH for w in unique):
+        return "|".join(regex.escape(w) for w in sorted(unique, key=len, reverse=True)) or "(?!)"
     tree: dict[str, Any] = {}
-    for w in set(words):
+    for w in unique:
         if not w:
             continue
         node = tree
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _trie(tree) if tree else "(?!)"
+    if not tree:
+        return "(?!)"  # no words (an empty word alone: the flat form was empty, read as none)
+    return "(?:" + _trie(tree) + ")?" if "" in unique else _trie(tree)
 
 
 def _trie(node: dict[str, Any]) -> str:

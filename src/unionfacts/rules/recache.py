@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import threading
@@ -43,7 +44,7 @@ try:  # CPython's engine and compiler internals; without them the cache is off
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None
 
-_FORMAT = 2
+_FORMAT = 3
 #: At most this many patterns are kept (user packs add theirs): past it, a process that writes
 #: keeps only the patterns it used itself.
 MAX_ENTRIES = 1024
@@ -66,7 +67,7 @@ def _tag() -> str:
     impl = sys.implementation.cache_tag or "none"
     magic = getattr(_sre, "MAGIC", 0)
     size = getattr(_sre, "CODESIZE", 0)
-    return f"{impl}-{magic}-{size}-{sys.byteorder}-v{_FORMAT}"
+    return f"{impl}-{sys.hexversion:x}-{magic}-{size}-{sys.byteorder}-v{_FORMAT}"
 
 
 def cache_file() -> Path | None:
@@ -85,19 +86,39 @@ def cache_file() -> Path | None:
 
 
 def _read_both(path: Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(patterns, pack data) of the cache file; empty for a missing, foreign or damaged one."""
+    """(patterns, pack data) of the cache file; empty for a missing, foreign or damaged one,
+    and for anything at that path that is not a regular file (a FIFO would block a read, a
+    link to a device would never end)."""
     if path is None:
         return {}, {}
     try:
-        if path.stat().st_size > MAX_BYTES:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return {}, {}
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                raw = f.read(MAX_BYTES + 1)
+        finally:
+            os.close(fd)
+        if len(raw) > MAX_BYTES:
             return {}, {}
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, RuntimeError):  # missing, unreadable, not JSON, deep
+        data = json.loads(raw)
+    except (OSError, ValueError, RecursionError):  # missing, unreadable, not JSON, too deep
         return {}, {}
     if not isinstance(data, dict) or data.get("tag") != _tag() or not isinstance(data.get("entries"), dict):
         return {}, {}
     packs = data.get("data")
     return dict(data["entries"]), dict(packs) if isinstance(packs, dict) else {}
+
+
+def _digest(*parts: object) -> str:
+    """A check of an entry against accidental damage (a changed byte, an entry moved to
+    another pattern): not a signature, the folder is the user's own."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def _read(path: Path | None) -> dict[str, Any]:
@@ -114,29 +135,34 @@ def _known() -> dict[str, Any]:
 
 
 def load_data(text: str, parse: Callable[[str], Any]) -> Any:
-    """``parse(text)`` (a rule-pack file's YAML), from the cache when it holds the data of this
-    very text. The value is a fresh copy each time (callers may change it)."""
+    """``parse(text)`` (a rule-pack file's YAML, a mapping), from the cache when it holds the
+    data of this very text; an entry that is damaged or not a mapping is parsed again. The value
+    is a fresh copy each time (callers may change it)."""
     path = cache_file()
     if path is None:
         return parse(text)
     key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     _known()
-    packed = (_data or {}).get(key)
-    if isinstance(packed, str):
+    entry = (_data or {}).get(key)
+    if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) \
+            and entry[1] == _digest(key, entry[0]):
         try:
-            return json.loads(packed)
-        except ValueError:
-            pass
+            cached = json.loads(entry[0])
+        except (ValueError, RecursionError):
+            cached = None
+        if isinstance(cached, dict):  # a pack file's data is a mapping
+            return cached
     value = parse(text)
     try:
         packed = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        exact = json.loads(packed) == value and _same_types(json.loads(packed), value)
+        back = json.loads(packed)
+        exact = isinstance(value, dict) and back == value and _same_types(back, value)
     except (TypeError, ValueError, RecursionError):  # a date, a non-string key …
         exact = False
     if exact:
         with _lock:
             if len(_data_added) < MAX_DATA:
-                _data_added[key] = packed
+                _data_added[key] = [packed, _digest(key, packed)]
     return value
 
 
@@ -194,26 +220,33 @@ def compile_re(pattern: str) -> re.Pattern[str]:
                                                  tuple(indexgroup))
     except AttributeError:  # pragma: no cover - the internals moved: compile as ever
         return re.compile(pattern)
-    _add(pattern, [flags, base64.b64encode(array("I", code).tobytes()).decode("ascii"),
-                   groups, groupindex, indexgroup])
+    packed = base64.b64encode(array("I", code).tobytes()).decode("ascii")
+    _add(pattern, [flags, packed, groups, groupindex, indexgroup,
+                   _digest(pattern, flags, packed, groups, sorted(groupindex.items()), indexgroup)])
     return compiled
 
 
 def _from_entry(pattern: str, entry: Any) -> re.Pattern[str] | None:
-    """The pattern made from its cached code, or ``None`` for an entry that is not one."""
+    """The pattern made from its cached code, or ``None`` for an entry that is not one: of the
+    wrong shape, damaged (its digest), or refused by the engine's own check of the code."""
     try:
-        flags, packed, groups, groupindex, indexgroup = entry
+        flags, packed, groups, groupindex, indexgroup, digest = entry
         if not (isinstance(flags, int) and isinstance(packed, str) and isinstance(groups, int)
                 and isinstance(groupindex, dict) and isinstance(indexgroup, list)
-                and all(isinstance(k, str) and isinstance(v, int) for k, v in groupindex.items())
-                and all(x is None or isinstance(x, str) for x in indexgroup)):
+                and len(indexgroup) == groups + 1
+                and all(isinstance(k, str) and isinstance(v, int) and 0 < v <= groups
+                        and indexgroup[v] == k for k, v in groupindex.items())
+                and sum(x is not None for x in indexgroup) == len(groupindex)):
+            return None
+        if digest != _digest(pattern, flags, packed, groups, sorted(groupindex.items()), indexgroup):
             return None
         code = array("I")
         code.frombytes(base64.b64decode(packed, validate=True))
         compiled: re.Pattern[str] = _sre.compile(pattern, flags, code.tolist(), groups, groupindex,
                                                  tuple(indexgroup))
         return compiled
-    except (ValueError, TypeError, RuntimeError, OverflowError, AttributeError):
+    except (ValueError, TypeError, RuntimeError, OverflowError, AttributeError, KeyError,
+            IndexError, RecursionError):
         return None  # damaged: the engine refused the code, or the entry is malformed
 
 
