@@ -33,6 +33,7 @@ import stat
 import sys
 import tempfile
 import threading
+import zlib
 from array import array
 from pathlib import Path
 from collections.abc import Callable
@@ -44,7 +45,7 @@ try:  # CPython's engine and compiler internals; without them the cache is off
 except ImportError:  # pragma: no cover - another Python implementation
     _sre = None
 
-_FORMAT = 3
+_FORMAT = 4
 #: At most this many patterns are kept (user packs add theirs): past it, a process that writes
 #: keeps only the patterns it used itself.
 MAX_ENTRIES = 1024
@@ -113,12 +114,12 @@ def _read_both(path: Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _digest(*parts: object) -> str:
     """A check of an entry against accidental damage (a changed byte, an entry moved to
-    another pattern): not a signature, the folder is the user's own."""
-    h = hashlib.blake2b(digest_size=16)
+    another pattern): a CRC-32 of its parts, not a signature — the folder is the user's own."""
+    crc = 0
     for part in parts:
-        h.update(repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+        data = part if isinstance(part, str) else repr(part)
+        crc = zlib.crc32(data.encode("utf-8", "surrogatepass") + b"\0", crc)
+    return f"{crc:08x}"
 
 
 def _read(path: Path | None) -> dict[str, Any]:
