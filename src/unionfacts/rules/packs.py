@@ -24,7 +24,6 @@ no pattern's structure and built-in rules stay trusted.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib
 import importlib.resources
@@ -493,6 +492,8 @@ def _check_lexicons(pset: PatternSet, files: list[tuple[str, str, PackFile]]) ->
     for name, text, pf in files:
         for lexname in pf.lexicons:
             if lexname not in read:
+                import difflib  # only for this message: 2 ms of every start-up otherwise
+
                 near = difflib.get_close_matches(lexname, sorted(read), n=3)
                 hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
                 raise PatternError(f"lexicon {lexname!r} is read by no stage and no pattern{hint}",
