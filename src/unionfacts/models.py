@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
@@ -19,7 +22,7 @@ PlainDecimal = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_u
 class When(BaseModel):
     """The time a figure is reported for, read from a date expression of the text."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     value: str
     """ISO 8601, written as the ``value`` of a ``Date`` fact (``2023``, ``2023-11-21/2023-11-30``,
     ``--01-19`` when the year is unknown)."""
@@ -37,7 +40,7 @@ class When(BaseModel):
 class Place(BaseModel):
     """The administrative area a figure is about."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
     name: str
     """Full official name in Simplified script with its level suffix (``四川省``, ``广元市``,
     ``七里河区``), or ``全国`` for a nationwide figure."""
@@ -55,7 +58,7 @@ class Place(BaseModel):
 
 
 class _FactBase(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     start: int
     """Start offset (inclusive) into the raw input text, in Python ``str`` indices."""
@@ -175,7 +178,7 @@ NUMERIC_KINDS: frozenset[str] = frozenset(("money", "count", "percent", "measure
 class EnumerationItem(BaseModel):
     """One item of a numbered list of measures (``一是突出思想政治引领``)."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     ordinal: int
     """Position in the list, from 1."""
     marker: str
@@ -191,7 +194,7 @@ class EnumerationItem(BaseModel):
 class Enumeration(BaseModel):
     """A numbered list found in a document, linked to the count that announced it."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     id: str
     """Stable id within the document (``enum-1`` …)."""
     style: str
@@ -212,7 +215,7 @@ class Enumeration(BaseModel):
 class Evidence(BaseModel):
     """Where a piece of document metadata was found."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     start: int
     """Start offset of the evidence in the raw text."""
     end: int
@@ -226,7 +229,7 @@ class Evidence(BaseModel):
 class Document(BaseModel):
     """One document's metadata and facts."""
 
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     doc: str = ""
     """Document id (file name without ``.txt`` for files)."""
@@ -287,5 +290,38 @@ def constructor(cls: type[BaseModel]) -> Callable[[dict[str, Any]], BaseModel]:
     return make
 
 
-FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact)
-FACTS_ADAPTER: TypeAdapter[list[Fact]] = TypeAdapter(list[Fact])
+def _describe_fields(models: tuple[type[BaseModel], ...]) -> None:
+    """Each field's description from the docstring under it, as pydantic's
+    ``use_attribute_docstrings`` sets it (tests/test_api.py compares both), but read from one
+    parse of this module's source: pydantic reads the source again for every class, which was
+    a tenth of the library's import time. The models defer their schemas (``defer_build``), so
+    the descriptions are in place before any schema is built. A missing source (a build that
+    ships no ``.py`` files) leaves the descriptions out, as pydantic would."""
+    try:
+        tree = ast.parse(Path(__file__).with_suffix(".py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return
+    docs: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            own = docs[node.name] = {}
+            target = None
+            for stmt in node.body:
+                if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+                        and isinstance(stmt.value.value, str) and target is not None:
+                    own[target] = inspect.cleandoc(stmt.value.value)
+                target = stmt.target.id if isinstance(stmt, ast.AnnAssign) \
+                    and isinstance(stmt.target, ast.Name) else None
+    for cls in models:
+        for name, info in cls.model_fields.items():
+            if info.description is None:
+                # the class that declares the field (a subclass holds a copy of an inherited one)
+                owner = next((c for c in cls.__mro__ if name in c.__dict__.get("__annotations__", {})), cls)
+                info.description = docs.get(owner.__name__, {}).get(name)
+
+
+_describe_fields((When, Place, _FactBase, _Numeric, Money, Count, Percent, Measure, Date, Duration,
+                  EnumerationItem, Enumeration, Evidence, Document))
+
+FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact, config=ConfigDict(defer_build=True))
+FACTS_ADAPTER: TypeAdapter[list[Fact]] = TypeAdapter(list[Fact], config=ConfigDict(defer_build=True))
