@@ -23,7 +23,7 @@ from typing import Any
 import regex
 
 from unionfacts.errors import PatternError
-from unionfacts.rules.fastre import fast
+from unionfacts.rules.fastre import fast, word_alternation
 from unionfacts.rules.packs import MATCH_TIMEOUT, PatternSet, Rule, require_lexicons
 from unionfacts.pipeline.timebase import REL_LEXICONS
 
@@ -83,7 +83,7 @@ def scan_plan(pset: PatternSet) -> ScanPlan:
     anchor_words.update(pset.lexicon("anchor_word"))
     anchor_words.update({w: "money" for w in pset.lexicon("currency_symbol")})
     word_list = sorted(anchor_words, key=len, reverse=True)
-    words = "|".join(regex.escape(w) for w in word_list)
+    words = word_alternation(word_list)
     # A leading class of every possible first character lets the scan skip other positions
     # fast (the alternation alone costs about a microsecond per character).
     firsts = "".join(sorted({w[0] for w in word_list} | set("0123456789几数" + _NUMERALS)))

@@ -33,6 +33,7 @@ from pydantic import BaseModel
 
 from unionfacts.models import Date, Fact, Place, When, constructor
 from unionfacts.pipeline.normalize import Normalized
+from unionfacts.rules.fastre import word_alternation
 from unionfacts.rules.packs import PatternSet, require_lexicons
 
 LEXICONS = require_lexicons(__name__, (
@@ -238,21 +239,17 @@ def compile_context(pset: PatternSet) -> ContextData:
         suffixes=words("context_place_suffix"), county_suffixes=words("context_county_suffix"),
         ambiguous=frozenset(pset.lexicon("context_short_ambiguous")),
         actors=(*words("context_body"), *words("context_scope")),
-        body_pattern=re.compile(_alt(pset.words("context_body"))),
-        vague_pattern=re.compile(_alt(sorted((*pset.lexicon("context_blocking"),
-                                              *pset.lexicon("context_vague")), key=len, reverse=True))),
-        topic_end=re.compile("(?:%s)?(?:%s)?$" % (_alt(pset.words("context_date_tail")),
-                                                _alt(pset.words("context_clause_break")))),
+        body_pattern=re.compile(pset.alternation("context_body")),
+        vague_pattern=re.compile(word_alternation((*pset.lexicon("context_blocking"),
+                                                   *pset.lexicon("context_vague")))),
+        topic_end=re.compile("(?:%s)?(?:%s)?$" % (pset.alternation("context_date_tail"),
+                                                pset.alternation("context_clause_break"))),
         clause_breaks=re.compile("\n|%s|%s" % (
-            _alt(pset.words("context_sentence_break")), _alt(pset.words("context_clause_break")))),
-        sentence_breaks=re.compile("\n|%s" % _alt(pset.words("context_sentence_break"))),
-        scope_pattern=re.compile(_alt(sorted(
+            pset.alternation("context_sentence_break"), pset.alternation("context_clause_break"))),
+        sentence_breaks=re.compile("\n|%s" % pset.alternation("context_sentence_break")),
+        scope_pattern=re.compile(word_alternation(
             (*pset.lexicon("context_scope"), *pset.lexicon("context_national"),
-             *pset.lexicon("context_national_body")), key=len, reverse=True))))
-
-
-def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in words) or "(?!)"
+             *pset.lexicon("context_national_body")))))
 
 
 # ---------------------------------------------------------------------------------------------

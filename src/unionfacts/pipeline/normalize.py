@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,7 +188,7 @@ class Normalizer:
         ]
         firsts = "\u200b-\u200f\u2060\ufeff\u00ad(，"
         if junk:
-            parts.append("(?P<junk>" + _alternation(junk) + ")")
+            parts.append("(?P<junk>" + word_alternation(junk) + ")")
             firsts += first_chars(junk)
         # Led by the class of every first character (fastre.first_chars): 3 × faster on the
         # benchmark corpus than trying each alternative at every character.
@@ -197,7 +196,7 @@ class Normalizer:
         self._spun = dict(spun)
         self._context = {k: v for k, v in (spun_context or {}).items() if k not in self._spun}
         self._plain = {**self._context, **self._spun}
-        self._spun_scan = fast(_alternation(self._spun)) if self._spun else None
+        self._spun_scan = fast(word_alternation(self._spun)) if self._spun else None
         self._context_scan: Any = None  # compiled when the first spun text comes
         self._traditional = {k: v for k, v in (spun_traditional or {}).items() if len(k) == len(v)}
 
@@ -215,7 +214,7 @@ class Normalizer:
         spun = spun and bool(self._context)
         if spun:
             if self._context_scan is None:
-                self._context_scan = fast(_alternation(self._plain))
+                self._context_scan = fast(word_alternation(self._plain))
             found = list(self._context_scan.finditer(first.text))
         if not found:
             return first
@@ -244,10 +243,6 @@ class Normalizer:
         t_starts = tuple(itertools.accumulate([b - a for a, b in keep[:-1]], initial=0))
         return Normalized(raw, "".join([folded[a:b] for a, b in keep]), t_starts, r_starts, r_ends,
                           frozenset(), False, traditional, self._traditional)
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return word_alternation(words)  # longest first, as a trie (fastre)
 
 
 def _compose(norm: Normalized, edits: list[tuple[int, int, str]], spun: bool) -> Normalized:

@@ -122,10 +122,6 @@ def _digest(*parts: object) -> str:
     return f"{crc:08x}"
 
 
-def _read(path: Path | None) -> dict[str, Any]:
-    return _read_both(path)[0]
-
-
 def _known() -> dict[str, Any]:
     global _entries, _data
     if _entries is None:
